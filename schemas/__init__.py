@@ -1,0 +1,1 @@
+"""The contract: pydantic models shared by the server and the staff terminal."""

@@ -1,0 +1,18 @@
+"""HTTP entry points: one blueprint per resource, grouped under /api/v1."""
+
+from __future__ import annotations
+
+from sanic import Blueprint
+from sanic.blueprint_group import BlueprintGroup
+
+from server.api import auth, health, openapi
+
+
+def api_group() -> BlueprintGroup:
+    # Each resource module exposes ``bp``. Add new resources here.
+    return Blueprint.group(auth.bp, version=1, version_prefix="/api/v")
+
+
+def root_blueprints() -> list[Blueprint]:
+    """Blueprints outside /api/v1 (health probes, other protocols)."""
+    return [health.bp, openapi.bp]

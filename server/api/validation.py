@@ -1,0 +1,130 @@
+"""Parsing request bodies and query strings into pydantic models, and recording what
+each route accepts and answers so :mod:`server.api.openapi` can describe it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+from sanic import Request
+
+from server.domain.errors import Invalid
+
+H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
+M = TypeVar("M", bound=BaseModel)
+DOC = "__linli_doc__"
+
+
+@dataclass
+class RouteDoc:
+    body: type[BaseModel] | None = None
+    raw_body: dict[str, Any] | None = None  # {"multipart/form-data": {schema}}
+    query: type[BaseModel] | None = None
+    responses: dict[int, type[BaseModel] | dict[str, Any] | None] = field(default_factory=dict)
+    errors: set[int] = field(default_factory=set)
+
+
+def doc_of(handler: Any) -> RouteDoc:
+    doc = getattr(handler, DOC, None)
+    if doc is None:
+        doc = RouteDoc()
+        setattr(handler, DOC, doc)
+    return doc  # type: ignore[no-any-return]
+
+
+def errors_of(exc: ValidationError) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": ".".join(str(p) for p in e["loc"]) or None,
+            "message": e["msg"],
+            "type": e["type"],
+        }
+        for e in exc.errors(include_url=False, include_input=False)
+    ]
+
+
+def parse_json(request: Request, model: type[M]) -> M:
+    raw = request.body or b""
+    if not raw.strip():
+        raise Invalid("a JSON body is required", code="invalid_body")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise Invalid(f"the body is not valid JSON: {exc}", code="invalid_json") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid(
+            "the body does not match the expected shape", details=errors_of(exc)
+        ) from None
+
+
+def parse_query(request: Request, model: type[M]) -> M:
+    data: dict[str, Any] = {}
+    for key, values in request.args.items():
+        info = model.model_fields.get(key)
+        is_list = info is not None and "list" in str(info.annotation)
+        data[key] = values if is_list else values[-1]
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid("the query string is not valid", details=errors_of(exc)) from None
+
+
+def body(model: type[BaseModel]) -> Callable[[H], H]:
+    """Validate the JSON body into ``request.ctx.body``."""
+
+    def decorate(handler: H) -> H:
+        @wraps(handler)
+        async def parsed(request: Request, *args: Any, **kwargs: Any) -> Any:
+            request.ctx.body = parse_json(request, model)
+            return await handler(request, *args, **kwargs)
+
+        doc_of(parsed).body = model
+        return parsed  # type: ignore[return-value]
+
+    return decorate
+
+
+def raw_body(content: dict[str, Any]) -> Callable[[H], H]:
+    """Document a non-JSON body (e.g. multipart uploads) the handler parses itself."""
+
+    def decorate(handler: H) -> H:
+        doc_of(handler).raw_body = content
+        return handler
+
+    return decorate
+
+
+def query(model: type[BaseModel]) -> Callable[[H], H]:
+    """Validate the query string into ``request.ctx.query``."""
+
+    def decorate(handler: H) -> H:
+        @wraps(handler)
+        async def parsed(request: Request, *args: Any, **kwargs: Any) -> Any:
+            request.ctx.query = parse_query(request, model)
+            return await handler(request, *args, **kwargs)
+
+        doc_of(parsed).query = model
+        return parsed  # type: ignore[return-value]
+
+    return decorate
+
+
+def returns(
+    model: type[BaseModel] | dict[str, Any] | None, status: int = 200, *errors: int
+) -> Callable[[H], H]:
+    """The success response (a model, a raw content map, or None for no body) and the
+    error statuses the route can answer besides the ones every route has."""
+
+    def decorate(handler: H) -> H:
+        doc = doc_of(handler)
+        doc.responses[status] = model
+        doc.errors.update(errors)
+        return handler
+
+    return decorate

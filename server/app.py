@@ -1,0 +1,108 @@
+"""The app factory: settings in, a wired Sanic app out. Wiring only."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse
+
+from server.api import api_group, errors, root_blueprints
+from server.auth.access import assert_every_route_guarded
+from server.auth.tokens import TokenSigner
+from server.broker import Broker, create_broker
+from server.config import Settings
+from server.context import client_ip_var, configure_logging, request_id_var
+from server.db import close_db, init_db
+from server.notify.wechat import WeChatGateway
+from server.services.auth import AuthService, LoginPolicy
+
+_names = itertools.count()
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    broker: Broker | None = None,
+    manage_db: bool = True,
+    name: str | None = None,
+) -> Sanic:
+    """Build the app. Tests pass their own broker and open the database themselves."""
+    settings = settings or Settings()
+    configure_logging()
+    app = Sanic(name or f"linli{next(_names) or ''}")
+    app.config.update(
+        REQUEST_ID_HEADER="X-Request-ID",
+        FALLBACK_ERROR_FORMAT="json",
+        REQUEST_MAX_SIZE=40 * 1024 * 1024,
+        # Our own document is built from the routes (server/api/openapi.py); the docs UI
+        # would load its assets from a CDN, so there is none.
+        OAS=False,
+        # Every route is declared with its access policy; no framework-made routes.
+        HTTP_AUTO_OPTIONS=False,
+        HTTP_AUTO_HEAD=False,
+        HTTP_AUTO_TRACE=False,
+        HEALTH=False,
+        CORS=False,
+        # TouchUp rewrites class methods once per process; tests build many apps.
+        TOUCHUP=settings.linli_env != "test",
+    )
+    app.ctx.settings = settings
+    app.ctx.signer = TokenSigner(
+        settings.jwt_secret, settings.access_token_ttl, settings.refresh_token_ttl
+    )
+    app.ctx.wechat = WeChatGateway(
+        settings.wechat_appid,
+        settings.wechat_secret,
+        settings.wechat_api_base,
+        timeout=settings.wechat_timeout,
+    )
+    app.ctx.broker = broker or create_broker(
+        settings.redis_url,
+        prefix=settings.redis_prefix,
+        max_connections=settings.redis_max_connections,
+    )
+    app.ctx.auth = AuthService(
+        app.ctx.signer,
+        app.ctx.broker,
+        app.ctx.wechat,
+        LoginPolicy(
+            max_failures=settings.login_max_failures,
+            lockout_seconds=settings.login_lockout_seconds,
+            ip_max_failures=settings.login_ip_max_failures,
+            delay_base=0.0 if settings.linli_env == "test" else 0.25,
+        ),
+    )
+
+    app.blueprint(api_group())
+    for bp in root_blueprints():
+        app.blueprint(bp)
+    errors.install(app)
+    _install_request_context(app)
+
+    @app.before_server_start
+    async def _open(app: Sanic, _: Any = None) -> None:
+        assert_every_route_guarded(app)
+        if manage_db:
+            await init_db(settings.database_url, time_zone=settings.time_zone)
+
+    @app.after_server_stop
+    async def _close(app: Sanic, _: Any = None) -> None:
+        if manage_db:
+            await close_db()
+            await app.ctx.broker.close()
+            app.ctx.wechat.close()
+
+    return app
+
+
+def _install_request_context(app: Sanic) -> None:
+    @app.on_request(priority=100)  # type: ignore[call-arg]
+    async def _bind(request: Request) -> None:
+        request_id_var.set(str(request.id))
+        client_ip_var.set(request.client_ip or None)
+
+    @app.on_response(priority=100)
+    async def _tag(request: Request, response: HTTPResponse) -> None:
+        response.headers["X-Request-ID"] = str(request.id)

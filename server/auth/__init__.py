@@ -1,0 +1,1 @@
+"""Authentication and the one access mechanism every route goes through."""

@@ -1,0 +1,118 @@
+"""The one access mechanism: every route declares who may call it, or the app won't start.
+
+``@access(...)`` authenticates the bearer token, checks revocation through the broker,
+checks the caller's kind and role, and puts the :class:`Principal` on ``request.ctx``.
+Record-level scope is in :mod:`server.auth.scope`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from sanic import Request, Sanic
+
+from server.auth.principal import Principal
+from server.domain.errors import Forbidden, Unauthenticated
+from server.models.people import Role
+
+H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
+ALL_STAFF: frozenset[Role] = frozenset(Role)
+MARK = "__linli_access__"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    public: bool = False
+    residents: bool = False
+    roles: frozenset[Role] = frozenset()
+
+    def check(self, p: Principal) -> None:
+        if p.is_resident and not self.residents:
+            raise Forbidden("this action is for staff only")
+        if p.is_staff and p.role not in self.roles:
+            raise Forbidden(
+                "your role may not do this",
+                details={"role": p.role, "allowed": sorted(r.value for r in self.roles)},
+            )
+
+
+def revoked_key(jti: str) -> str:
+    return f"revoked:{jti}"
+
+
+async def authenticate_token(app: Sanic, token: str) -> Principal:
+    principal = app.ctx.signer.principal(token)
+    if await app.ctx.broker.get(revoked_key(principal.jti)) is not None:
+        raise Unauthenticated("token revoked", code="token_revoked")
+    return principal
+
+
+def bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthenticated("sign in first: send Authorization: Bearer <token>")
+    return token.strip()
+
+
+def access(
+    *, roles: Iterable[Role] = (), residents: bool = False, public: bool = False
+) -> Callable[[H], H]:
+    policy = Policy(public=public, residents=residents, roles=frozenset(roles))
+    if not (public or residents or policy.roles):
+        raise ValueError("an access policy must admit someone")
+
+    def decorate(handler: H) -> H:
+        @wraps(handler)
+        async def guarded(request: Request, *args: Any, **kwargs: Any) -> Any:
+            if not policy.public:
+                principal = await authenticate_token(request.app, bearer(request))
+                policy.check(principal)
+                request.ctx.principal = principal
+            return await handler(request, *args, **kwargs)
+
+        setattr(guarded, MARK, policy)
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(handler: H) -> H:
+    return access(public=True)(handler)
+
+
+def staff(*roles: Role) -> Callable[[H], H]:
+    """Staff of the given roles (all staff roles when none are named)."""
+    return access(roles=roles or ALL_STAFF)
+
+
+def residents_only(handler: H) -> H:
+    return access(residents=True)(handler)
+
+
+def policy_of(handler: Any) -> Policy | None:
+    seen = 0
+    while handler is not None and seen < 10:
+        found = getattr(handler, MARK, None)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        handler = getattr(handler, "__wrapped__", None) or getattr(handler, "func", None)
+        seen += 1
+    return None
+
+
+def unguarded_routes(app: Sanic) -> list[str]:
+    missing = []
+    for route in app.router.routes:
+        if policy_of(route.handler) is None:
+            missing.append(f"{'/'.join(route.parts)} ({route.name})")
+    return missing
+
+
+def assert_every_route_guarded(app: Sanic) -> None:
+    missing = unguarded_routes(app)
+    if missing:
+        raise RuntimeError(f"routes without an access policy: {', '.join(missing)}")

@@ -1,0 +1,71 @@
+"""Record-level scope, deny by default: which rows a principal may see.
+
+A resource declares where each kind of scope lives on its rows (``ScopeRules``); a role
+whose scope the resource does not declare sees nothing. Admins see everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from server.auth.principal import Principal
+from server.domain.errors import Forbidden, NotFound
+from server.models.people import Role
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeRules:
+    community: str | None = None  # path to the community id, e.g. "community_id"
+    street: str | None = None  # path to the street id, e.g. "community__street_id"
+    department: str | None = None  # path to a department id
+    resident: str | None = None  # path to the owning resident id
+
+
+def scope_q(p: Principal, rules: ScopeRules) -> Q:
+    path: str | None
+    value: int | None
+    if p.is_resident:
+        path, value = rules.resident, p.id
+    elif p.role == Role.admin:
+        return Q()
+    elif p.role in (Role.worker, Role.secretary):
+        path, value = rules.community, p.community_id
+    elif p.role == Role.street_dispatcher:
+        path, value = rules.street, p.street_id
+    elif p.role == Role.department_officer:
+        path, value = rules.department, p.department_id
+    else:
+        path, value = None, None
+    if path is None or value is None:
+        raise Forbidden("outside your scope")
+    return Q(**{path: value})  # type: ignore[arg-type]
+
+
+def scoped(qs: QuerySet[M], p: Principal, rules: ScopeRules) -> QuerySet[M]:
+    return qs.filter(scope_q(p, rules))
+
+
+async def get_scoped(qs: QuerySet[M], p: Principal, rules: ScopeRules, **lookup: Any) -> M:
+    """The row, if it exists and is in scope. Out of scope looks the same as missing."""
+    obj = await scoped(qs, p, rules).filter(**lookup).first()
+    if obj is None:
+        raise NotFound(f"{qs.model.__name__.lower()} not found")
+    return obj
+
+
+def ensure_community(p: Principal, community_id: int, street_id: int | None) -> None:
+    """For acting on a community (create, configure): raise unless it is in scope."""
+    if p.is_staff and p.role == Role.admin:
+        return
+    if p.is_staff and p.role in (Role.worker, Role.secretary) and p.community_id == community_id:
+        return
+    if p.is_staff and p.role == Role.street_dispatcher and street_id == p.street_id:
+        return
+    raise Forbidden("outside your scope")

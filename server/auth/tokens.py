@@ -1,0 +1,79 @@
+"""Signed access and refresh tokens (JWT, HS256)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from server.auth.principal import Principal
+from server.domain.errors import Unauthenticated
+from server.models.people import Role
+
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str
+    jti: str
+    expires_at: int
+
+
+class TokenSigner:
+    def __init__(self, secret: str, access_ttl: int, refresh_ttl: int) -> None:
+        self._secret = secret
+        self.access_ttl = access_ttl
+        self.refresh_ttl = refresh_ttl
+
+    def _encode(self, claims: dict[str, Any], ttl: int) -> IssuedToken:
+        now = int(time.time())
+        jti = secrets.token_urlsafe(16)
+        body = {**claims, "jti": jti, "iat": now, "exp": now + ttl}
+        return IssuedToken(jwt.encode(body, self._secret, algorithm=ALGORITHM), jti, now + ttl)
+
+    def access(self, p: Principal) -> IssuedToken:
+        claims: dict[str, Any] = {"typ": "access", "sub": str(p.id), "st": p.subject_type}
+        if p.role is not None:
+            claims.update(
+                role=p.role.value, cid=p.community_id, sid=p.street_id, did=p.department_id
+            )
+        return self._encode(claims, self.access_ttl)
+
+    def refresh(self, subject_type: str, subject_id: int) -> IssuedToken:
+        return self._encode(
+            {"typ": "refresh", "sub": str(subject_id), "st": subject_type}, self.refresh_ttl
+        )
+
+    def decode(self, token: str, *, expected: str) -> dict[str, Any]:
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                options={"require": ["exp", "iat", "jti", "sub", "typ"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("token expired", code="token_expired") from None
+        except jwt.PyJWTError:
+            raise Unauthenticated("invalid token", code="invalid_token") from None
+        if claims.get("typ") != expected:
+            raise Unauthenticated(f"not an {expected} token", code="invalid_token")
+        return claims
+
+    def principal(self, token: str) -> Principal:
+        c = self.decode(token, expected="access")
+        role = Role(c["role"]) if c.get("role") else None
+        return Principal(
+            subject_type=c["st"],
+            id=int(c["sub"]),
+            jti=c["jti"],
+            expires_at=int(c["exp"]),
+            role=role,
+            community_id=c.get("cid"),
+            street_id=c.get("sid"),
+            department_id=c.get("did"),
+        )

@@ -1,0 +1,64 @@
+"""Settings read from the environment, with guards against unsafe production secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_JWT_SECRET = "linli-dev-secret-change-me"  # noqa: S105 - refused in production
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used to start the server."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    linli_env: Literal["development", "test", "production"] = "development"
+    database_url: str = f"sqlite://{ROOT / 'var' / 'linli.sqlite3'}"
+    redis_url: str | None = None
+    redis_max_connections: int = 512
+    redis_prefix: str = "linli:"
+
+    wechat_appid: str = "wx-demo-appid"
+    wechat_secret: str = "demo-secret"  # noqa: S105
+    wechat_api_base: str = "https://api.weixin.qq.com/"
+    wechat_timeout: float = 5.0
+
+    jwt_secret: str = DEFAULT_JWT_SECRET
+    access_token_ttl: int = Field(default=15 * 60, ge=30)
+    refresh_token_ttl: int = Field(default=14 * 24 * 3600, ge=60)
+
+    media_dir: Path = ROOT / "var" / "media"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    time_zone: str = "Asia/Shanghai"
+
+    # Staff login throttling: delay grows per failure, lockout after the limit.
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 15 * 60
+    login_ip_max_failures: int = 30
+
+    @model_validator(mode="after")
+    def _guard_production(self) -> Settings:
+        if self.linli_env == "production":
+            if self.jwt_secret == DEFAULT_JWT_SECRET or len(self.jwt_secret) < 32:
+                raise ConfigError(
+                    "JWT_SECRET must be set to a random value of at least 32 characters "
+                    "when LINLI_ENV=production"
+                )
+            if self.wechat_secret == "demo-secret":  # noqa: S105
+                raise ConfigError("WECHAT_SECRET must be set when LINLI_ENV=production")
+        if not self.wechat_api_base.endswith("/"):
+            self.wechat_api_base += "/"
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

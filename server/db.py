@@ -1,0 +1,58 @@
+"""Database wiring: the Tortoise config for each backend, start-up and migrations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as _migrate
+
+# Each Tortoise app: its model modules. Its migrations live in server.migrations.<label>.
+APPS: dict[str, list[str]] = {
+    "core": ["server.models.geo", "server.models.people", "server.models.records"],
+}
+
+
+def _normalise_url(url: str) -> str:
+    if url.startswith("postgresql://"):
+        url = "postgres://" + url[len("postgresql://") :]
+    if url.startswith("sqlite") and "busy_timeout" not in url:
+        url += ("&" if "?" in url else "?") + "busy_timeout=10000"
+    return url
+
+
+def tortoise_config(database_url: str, *, time_zone: str = "Asia/Shanghai") -> dict[str, Any]:
+    return {
+        "connections": {"default": _normalise_url(database_url)},
+        "apps": {
+            label: {
+                "models": modules,
+                "default_connection": "default",
+                "migrations": f"server.migrations.{label}",
+            }
+            for label, modules in APPS.items()
+        },
+        "use_tz": True,
+        "timezone": time_zone,
+    }
+
+
+async def init_db(database_url: str, *, time_zone: str = "Asia/Shanghai") -> None:
+    """Open connections. Schemas come only from migrations, never from the models."""
+    await Tortoise.init(config=tortoise_config(database_url, time_zone=time_zone))
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+async def migrate(database_url: str) -> None:
+    """Apply every committed migration that has not run yet."""
+    await _migrate(config=tortoise_config(database_url))
+    await Tortoise.close_connections()
+
+
+def is_postgres() -> bool:
+    from tortoise import connections
+
+    return connections.get("default").capabilities.dialect == "postgres"

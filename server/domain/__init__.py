@@ -1,0 +1,1 @@
+"""Plain-Python rules of the product: no I/O, no web framework, no ORM."""

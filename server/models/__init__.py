@@ -1,0 +1,1 @@
+"""Tortoise models. Each Tortoise app owns its models and its migrations package."""

@@ -1,0 +1,199 @@
+"""Signing in and out: residents through WeChat, staff by password with throttling."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from tortoise.transactions import in_transaction
+
+from server.auth.access import revoked_key
+from server.auth.passwords import verify_password
+from server.auth.principal import Principal
+from server.auth.tokens import TokenSigner
+from server.broker import Broker
+from server.domain.errors import RateLimited, Unauthenticated
+from server.models.people import RefreshToken, Resident, Staff
+from server.notify.wechat import WeChatGateway
+from server.services.audit import audit
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+@dataclass(frozen=True, slots=True)
+class LoginPolicy:
+    max_failures: int = 5
+    lockout_seconds: int = 900
+    ip_max_failures: int = 30
+    delay_base: float = 0.25  # seconds; doubles with each failure, capped
+    delay_cap: float = 4.0
+
+
+def staff_principal(s: Staff, jti: str = "", exp: int = 0) -> Principal:
+    street_id = s.street_id
+    return Principal(
+        subject_type="staff",
+        id=s.id,
+        jti=jti,
+        expires_at=exp,
+        role=s.role,
+        community_id=s.community_id,
+        street_id=street_id,
+        department_id=s.department_id,
+    )
+
+
+def resident_principal(r: Resident) -> Principal:
+    return Principal(subject_type="resident", id=r.id, jti="", expires_at=0)
+
+
+class AuthService:
+    def __init__(
+        self,
+        signer: TokenSigner,
+        broker: Broker,
+        wechat: WeChatGateway,
+        policy: LoginPolicy | None = None,
+    ) -> None:
+        self.signer = signer
+        self.broker = broker
+        self.wechat = wechat
+        self.policy = policy or LoginPolicy()
+
+    async def _issue(self, p: Principal) -> Tokens:
+        access = self.signer.access(p)
+        refresh = self.signer.refresh(p.subject_type, p.id)
+        await RefreshToken.create(
+            jti=refresh.jti,
+            subject_type=p.subject_type,
+            subject_id=p.id,
+            expires_at=datetime.fromtimestamp(refresh.expires_at, UTC),
+        )
+        return Tokens(access.token, refresh.token, self.signer.access_ttl)
+
+    # -- residents -------------------------------------------------------
+    async def wechat_login(self, code: str) -> Tokens:
+        session = await self.wechat.code_to_session(code)
+        now = datetime.now(UTC)
+        async with in_transaction() as conn:
+            resident = (
+                await Resident.filter(openid=session.openid)
+                .select_for_update()
+                .using_db(conn)
+                .first()
+            )
+            created = resident is None
+            if resident is None:
+                resident = await Resident.create(
+                    openid=session.openid,
+                    unionid=session.unionid,
+                    session_key=session.session_key,
+                    last_login_at=now,
+                    using_db=conn,
+                )
+            else:
+                resident.session_key = session.session_key
+                resident.unionid = session.unionid or resident.unionid
+                resident.last_login_at = now
+                await resident.save(
+                    using_db=conn, update_fields=["session_key", "unionid", "last_login_at"]
+                )
+            await audit(
+                ("resident", resident.id),
+                "resident.register" if created else "resident.login",
+                "resident",
+                resident.id,
+                using_db=conn,
+            )
+        return await self._issue(resident_principal(resident))
+
+    # -- staff -----------------------------------------------------------
+    def _delay(self, failures: int) -> float:
+        if failures <= 0:
+            return 0.0
+        return float(min(self.policy.delay_cap, self.policy.delay_base * 2 ** (failures - 1)))
+
+    async def staff_login(self, username: str, password: str, ip: str | None) -> Tokens:
+        user_key = f"login:fail:user:{username.lower()}"
+        ip_key = f"login:fail:ip:{ip or '-'}"
+        user_fails = int(await self.broker.get(user_key) or 0)
+        ip_fails = int(await self.broker.get(ip_key) or 0)
+        if user_fails >= self.policy.max_failures or ip_fails >= self.policy.ip_max_failures:
+            raise RateLimited(
+                "too many failed sign-ins; this account or address is locked for a while",
+                retry_after=self.policy.lockout_seconds,
+            )
+        staff = await Staff.filter(username=username).first()
+        ok = await verify_password(staff.password_hash if staff else None, password)
+        if not ok or staff is None or not staff.active:
+            fails = await self.broker.incr(user_key, self.policy.lockout_seconds)
+            await self.broker.incr(ip_key, self.policy.lockout_seconds)
+            await audit(
+                ("staff", staff.id if staff else None),
+                "staff.login_failed",
+                "staff",
+                username,
+                {"failures": fails},
+            )
+            await asyncio.sleep(self._delay(fails))
+            raise Unauthenticated("wrong username or password", code="bad_credentials")
+        await self.broker.delete(user_key)
+        await audit(("staff", staff.id), "staff.login", "staff", staff.id)
+        return await self._issue(staff_principal(staff))
+
+    # -- tokens ----------------------------------------------------------
+    async def refresh(self, refresh_token: str) -> Tokens:
+        claims = self.signer.decode(refresh_token, expected="refresh")
+        subject_type, subject_id = claims["st"], int(claims["sub"])
+        now = datetime.now(UTC)
+        async with in_transaction() as conn:
+            row = (
+                await RefreshToken.filter(jti=claims["jti"])
+                .select_for_update()
+                .using_db(conn)
+                .first()
+            )
+            if row is None:
+                raise Unauthenticated("unknown refresh token", code="invalid_token")
+            if row.revoked_at is not None:
+                # A used or revoked refresh token came back: treat it as stolen.
+                await (
+                    RefreshToken.filter(
+                        subject_type=subject_type, subject_id=subject_id, revoked_at=None
+                    )
+                    .using_db(conn)
+                    .update(revoked_at=now)
+                )
+                raise Unauthenticated("refresh token already used", code="token_reused")
+            row.revoked_at = now
+            await row.save(using_db=conn, update_fields=["revoked_at"])
+        if subject_type == "staff":
+            staff = await Staff.filter(id=subject_id, active=True).first()
+            if staff is None:
+                raise Unauthenticated("account disabled", code="account_disabled")
+            return await self._issue(staff_principal(staff))
+        resident = await Resident.filter(id=subject_id).first()
+        if resident is None:
+            raise Unauthenticated("account not found", code="invalid_token")
+        return await self._issue(resident_principal(resident))
+
+    async def logout(self, p: Principal, refresh_token: str | None) -> None:
+        remaining = max(1, p.expires_at - int(time.time()))
+        await self.broker.set(revoked_key(p.jti), "1", ttl=remaining)
+        if refresh_token:
+            try:
+                claims = self.signer.decode(refresh_token, expected="refresh")
+            except Unauthenticated:
+                claims = None
+            if claims and claims["st"] == p.subject_type and int(claims["sub"]) == p.id:
+                await RefreshToken.filter(jti=claims["jti"], revoked_at=None).update(
+                    revoked_at=datetime.now(UTC)
+                )
+        await audit(p, "logout", p.subject_type, p.id)
