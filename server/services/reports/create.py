@@ -4,7 +4,7 @@ owner, deadlines, a first timeline event and an outbox row, all in one transacti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -20,6 +20,7 @@ from server.models.reports import Report, ReportFollower
 from server.services.media import check_owned
 from server.services.reports import catalogue, ownership, sla
 from server.services.reports.records import record
+from server.services.reports.sla import current_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ async def create_report(
 ) -> Created:
     """Create a report. ``owner_id`` makes that staff member the owner (a worker who found
     the need on a visit owns it); otherwise the least-loaded worker on duty is chosen."""
-    now = now or datetime.now(UTC)
+    now = now or current_time()
     key = f"{actor.subject_type}:{actor.id}:{idempotency_key}" if idempotency_key else None
     if key is not None:
         existing = await Report.get_or_none(idempotency_key=key)

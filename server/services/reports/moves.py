@@ -3,7 +3,7 @@ with its event, outbox rows and audit entry in the same transaction."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -17,6 +17,7 @@ from server.models.reports import Report, ReportFollower
 from server.services.reports import catalogue, ownership, sla
 from server.services.reports.access import get_visible, relations
 from server.services.reports.records import ActorLike, record
+from server.services.reports.sla import current_time
 
 # Moves after which the resident has had a first substantive answer.
 RESPONDS = {Move.dispatch, Move.start, Move.wait, Move.resolve, Move.reject}
@@ -117,7 +118,7 @@ async def transition(
     now: datetime | None = None,
 ) -> Report:
     """Make one move on a report the caller can see."""
-    now = now or datetime.now(UTC)
+    now = now or current_time()
     if move == Move.dispatch:
         raise Invalid("dispatch through the dispatch endpoint, with its legs", code="use_dispatch")
     await get_visible(p, report_id)
@@ -241,7 +242,7 @@ async def reassign(
 ) -> Report:
     """A recorded change of owner by a secretary, dispatcher or admin: the only way
     ownership changes once given."""
-    now = now or datetime.now(UTC)
+    now = now or current_time()
     await get_visible(p, report_id)
     async with in_transaction() as conn:
         report = await lock_report(conn, report_id)

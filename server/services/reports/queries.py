@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import base64
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from tortoise import timezone
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
@@ -29,6 +30,7 @@ from server.models.reports import Report
 from server.services.reports import catalogue
 from server.services.reports.access import get_visible, visible
 from server.services.reports.dispatch import LIVE
+from server.services.reports.sla import current_time
 from server.services.reports.views import public_view, row_view
 
 ROW_FIELDS = (
@@ -51,14 +53,15 @@ DUPLICATE_WINDOW = timedelta(days=7)
 
 
 def encode_cursor(at: datetime, id_: int) -> str:
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{id_}".encode()).decode().rstrip("=")
+    stamp = at.isoformat()
+    return base64.urlsafe_b64encode(f"{stamp}|{id_}".encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, id_ = raw.split("|")
-        return datetime.fromisoformat(at), int(id_)
+        return timezone.localtime(datetime.fromisoformat(at)), int(id_)
     except (ValueError, UnicodeDecodeError):
         raise Invalid("the cursor is not one this server gave out", code="bad_cursor") from None
 
@@ -106,7 +109,7 @@ async def _filtered(q: QueueQuery, p: Principal, now: datetime) -> QuerySet[Repo
 
 
 async def queue(q: QueueQuery, p: Principal, now: datetime | None = None) -> ReportPage:
-    now = now or datetime.now(UTC)
+    now = now or current_time()
     base = await _filtered(q, p, now)
     page = _tab(base, q.tab, p, now)
     if q.cursor:

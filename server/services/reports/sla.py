@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Protocol
 
+from tortoise import timezone
+
 from server.domain.hours import DEFAULT_HOURS, OpeningHours
 
 
@@ -16,6 +18,12 @@ class Clock(Protocol):
     def between(self, a: datetime, b: datetime) -> timedelta: ...
     def is_open(self, at: datetime) -> bool: ...
     def next_open(self, at: datetime) -> datetime: ...
+
+
+def current_time() -> datetime:
+    """Now, in the database's configured zone: SQLite compares stored times as text, so
+    every time we write or compare must carry the same offset."""
+    return timezone.localtime()
 
 
 def community_hours(community_id: int) -> OpeningHours:

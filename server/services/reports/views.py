@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from schemas.reports import (
@@ -20,6 +20,7 @@ from server.models.people import Department, Staff
 from server.models.reports import DispatchLeg, LegStatus, Meeting, Report, ReportEvent
 from server.services.reports import catalogue
 from server.services.reports.access import relations
+from server.services.reports.sla import current_time
 
 ROLE_LABEL = {
     "worker": "社工",
@@ -128,7 +129,7 @@ def row_view(r: dict[str, Any], codes: dict[int, str], now: datetime) -> ReportR
 
 
 async def staff_view(report: Report, viewer: Principal) -> ReportStaff:
-    now = datetime.now(UTC)
+    now = current_time()
     info = await catalogue.category_by_id(report.category_id)
     legs = await DispatchLeg.filter(report_id=report.id).order_by("id")
     depts = {
