@@ -11,6 +11,7 @@ from typing import Any
 
 from tortoise import timezone
 from tortoise.expressions import Q
+from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from schemas.reports import (
@@ -66,19 +67,43 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise Invalid("the cursor is not one this server gave out", code="bad_cursor") from None
 
 
-def _tab(qs: QuerySet[Report], tab: str, p: Principal, now: datetime) -> QuerySet[Report]:
+def _tab_q(tab: str, p: Principal, now: datetime) -> Q | None:
+    """The condition a tab adds, or None when it needs a join (an officer's department)."""
     if tab == "new":
-        return qs.filter(status=Status.submitted)
+        return Q(status=Status.submitted)
     if tab == "mine":
-        return qs.filter(owner_id=p.id, status__in=OPEN_VALUES)
+        return Q(owner_id=p.id, status__in=OPEN_VALUES)
     if tab == "overdue":
-        return qs.filter(status__in=OPEN_VALUES, paused_at__isnull=True, due_at__lt=now)
+        return Q(status__in=OPEN_VALUES, paused_at__isnull=True, due_at__lt=now)
     if tab == "department":
-        # Officers: their department's live legs. Others: what is out with departments.
         if p.role == Role.department_officer:
-            return qs.filter(legs__department_id=p.department_id, legs__status__in=list(LIVE))
-        return qs.filter(status=Status.dispatched)
-    return qs
+            return None
+        return Q(status=Status.dispatched)  # what is out with departments
+    return Q()
+
+
+def _tab(qs: QuerySet[Report], tab: str, p: Principal, now: datetime) -> QuerySet[Report]:
+    cond = _tab_q(tab, p, now)
+    if cond is None:
+        return qs.filter(legs__department_id=p.department_id, legs__status__in=list(LIVE))
+    return qs.filter(cond)
+
+
+async def _counts(base: QuerySet[Report], p: Principal, now: datetime, joined: bool) -> TabCounts:
+    tabs = ("new", "mine", "overdue", "department", "all")
+    conds = {t: _tab_q(t, p, now) for t in tabs}
+    if joined or any(c is None for c in conds.values()):
+        # A join would make the single aggregate group by every column: count one by one.
+        counts = await asyncio.gather(*(_tab(base, t, p, now).count() for t in tabs))
+        return TabCounts(**dict(zip(tabs, counts, strict=True)))
+    # One pass over the rows in scope, one conditional count per tab.
+    aggregates = {
+        t: Count("id", _filter=c) if t != "all" else Count("id")
+        for t, c in conds.items()
+        if c is not None
+    }
+    row = (await base.annotate(**aggregates).values(*tabs))[0]
+    return TabCounts(**{t: int(row[t] or 0) for t in tabs})
 
 
 async def _filtered(q: QueueQuery, p: Principal, now: datetime) -> QuerySet[Report]:
@@ -115,12 +140,10 @@ async def queue(q: QueueQuery, p: Principal, now: datetime | None = None) -> Rep
     if q.cursor:
         at, last = decode_cursor(q.cursor)
         page = page.filter(Q(due_at__gt=at) | Q(due_at=at, id__gt=last))
-    rows_task = page.order_by("due_at", "id").limit(q.limit + 1).values(*ROW_FIELDS)
+    rows_task: Any = page.order_by("due_at", "id").limit(q.limit + 1).values(*ROW_FIELDS)
     if q.counts:
-        tabs = ("new", "mine", "overdue", "department", "all")
-        counted = asyncio.gather(*(_tab(base, t, p, now).count() for t in tabs))
-        rows, counts = await asyncio.gather(rows_task, counted)
-        tab_counts: TabCounts | None = TabCounts(**dict(zip(tabs, counts, strict=True)))
+        joined = p.role == Role.department_officer or q.department_id is not None
+        rows, tab_counts = await asyncio.gather(rows_task, _counts(base, p, now, joined))
     else:
         rows, tab_counts = await rows_task, None
     codes = {info.id: code for code, info in (await catalogue.catalogue()).items()}
