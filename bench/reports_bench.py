@@ -410,7 +410,8 @@ async def main_async(args: argparse.Namespace) -> None:
         seeded = await seed(url, args.reports, args.communities)
         env = {
             **os.environ,
-            "DATABASE_URL": url,
+            # The same pool size for the app and the floors: one worker's share of PostgreSQL.
+            "DATABASE_URL": f"{url}?minsize=4&maxsize={args.pool}",
             "JWT_SECRET": JWT_SECRET,
             "JOB_INTERVAL": "0",
             "LINLI_ENV": "development",
@@ -468,6 +469,7 @@ def main() -> None:
     ap.add_argument("--communities", type=int, default=200)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--pool", type=int, default=20, help="database connections per worker")
     ap.add_argument("--conc", type=lambda s: [int(x) for x in s.split(",")], default=[16, 64])
     ap.add_argument("--requests", type=int, default=3000, help="at most this many per measurement")
     ap.add_argument("--seconds", type=float, default=15.0, help="at most this long per measurement")
