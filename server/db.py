@@ -39,7 +39,11 @@ def tortoise_config(database_url: str, *, time_zone: str = "Asia/Shanghai") -> d
 
 async def init_db(database_url: str, *, time_zone: str = "Asia/Shanghai") -> None:
     """Open connections. Schemas come only from migrations, never from the models."""
-    await Tortoise.init(config=tortoise_config(database_url, time_zone=time_zone))
+    # Sanic runs before_server_start in its own task, and Tortoise keeps its context in a
+    # ContextVar: without the process-wide fallback, request handlers would see no database.
+    await Tortoise.init(
+        config=tortoise_config(database_url, time_zone=time_zone), _enable_global_fallback=True
+    )
 
 
 async def close_db() -> None:
