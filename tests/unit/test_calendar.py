@@ -255,3 +255,19 @@ def test_is_open_agrees_with_between(clock: BusinessClock, a: datetime) -> None:
     nxt = clock.next_open(a)
     assert clock.is_open(nxt)
     assert clock.between(a, nxt) == timedelta(0)
+
+
+def test_daylight_saving_days_count_real_time() -> None:
+    # Outside China the zone matters: Berlin's clocks skip 02:00–03:00 on 29 Mar 2026 and
+    # repeat it on 25 Oct 2026, so a Sunday desk open 01:00–04:00 is open 2 h, then 4 h.
+    berlin = ZoneInfo("Europe/Berlin")
+    clock = BusinessClock(
+        OpeningHours.from_mapping({6: [(t("01:00"), t("04:00"))]}), CAL, "Europe/Berlin"
+    )
+    day = timedelta(days=1)
+    spring = datetime(2026, 3, 29, tzinfo=berlin)
+    autumn = datetime(2026, 10, 25, tzinfo=berlin)
+    assert clock.between(spring, spring + day) == 2 * H
+    assert clock.between(autumn, autumn + day) == 4 * H
+    assert clock.add(spring, 2 * H) == datetime(2026, 3, 29, 4, tzinfo=berlin)
+    assert clock.add(autumn, 3 * H) == datetime(2026, 10, 25, 3, tzinfo=berlin)
