@@ -16,6 +16,7 @@ from server.broker import Broker, create_broker
 from server.config import Settings
 from server.context import client_ip_var, configure_logging, request_id_from, request_id_var
 from server.db import close_db, init_db
+from server.jobs import install_jobs
 from server.notify.wechat import WeChatGateway
 from server.services.auth import AuthService, LoginPolicy
 
@@ -81,6 +82,8 @@ def create_app(
     errors.install(app)
     app.on_request(check_path_ids)
     _install_request_context(app)
+    if manage_db:
+        install_jobs(app, settings)
 
     @app.before_server_start
     async def _open(app: Sanic, _: Any = None) -> None:
