@@ -30,15 +30,17 @@ class ScopeRules:
     public_to_residents: bool = False
 
 
-def scope_q(p: Principal, rules: ScopeRules) -> Q:
+def scope_target(p: Principal, rules: ScopeRules) -> tuple[str, int] | None:
+    """Where the principal's scope lies on the rows: (path, value), or None for all rows.
+    Raises when the resource declares no scope for the principal (deny by default)."""
     path: str | None
     value: int | None
     if p.is_resident and rules.public_to_residents:
-        return Q()
+        return None
     if p.is_resident:
         path, value = rules.resident, p.id
     elif p.role == Role.admin:
-        return Q()
+        return None
     elif p.role in (Role.worker, Role.secretary):
         path, value = rules.community, p.community_id
     elif p.role == Role.street_dispatcher:
@@ -49,7 +51,14 @@ def scope_q(p: Principal, rules: ScopeRules) -> Q:
         path, value = None, None
     if path is None or value is None:
         raise Forbidden("outside your scope")
-    return Q(**{path: value})  # type: ignore[arg-type]
+    return path, value
+
+
+def scope_q(p: Principal, rules: ScopeRules) -> Q:
+    target = scope_target(p, rules)
+    if target is None:
+        return Q()
+    return Q(**{target[0]: target[1]})  # type: ignore[arg-type]
 
 
 def scoped(qs: QuerySet[M], p: Principal, rules: ScopeRules) -> QuerySet[M]:
