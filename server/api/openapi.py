@@ -15,9 +15,9 @@ from pydantic.json_schema import models_json_schema
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
 
-from schemas.common import ErrorBody
+from schemas.common import MAX_ID, ErrorBody
 from server.api.respond import send
-from server.api.validation import DOC, MAX_ID, RouteDoc, returns
+from server.api.validation import DOC, RouteDoc, returns
 from server.auth.access import policy_of, public
 from server.context import REQUEST_ID_PATTERN
 
@@ -77,9 +77,10 @@ def build_spec(app: Sanic) -> dict[str, Any]:
             f"{{{p[1:-1].split(':')[0]}}}" if p.startswith("<") else p for p in route.parts
         )
         params: list[dict[str, Any]] = [{"$ref": "#/components/parameters/RequestId"}]
-        for name, info in route.params.items():
+        # route.params is keyed by position; the parameter's name is on its info.
+        for info in route.params.values():
             schema = _CAST.get(info.cast, {"type": "string"})
-            params.append({"name": name, "in": "path", "required": True, "schema": schema})
+            params.append({"name": info.name, "in": "path", "required": True, "schema": schema})
         if doc.query is not None:
             qs = doc.query.model_json_schema(ref_template=REF)
             required = set(qs.get("required", []))
