@@ -8,6 +8,7 @@ drift from the code. Error responses all use the one error shape.
 from __future__ import annotations
 
 import inspect
+from functools import partial
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
@@ -71,6 +72,9 @@ def build_spec(app: Sanic) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(app.router.routes, key=lambda r: r.path):
         handler = route.handler
+        websocket = bool(getattr(route.extra, "websocket", False))
+        if websocket and isinstance(handler, partial):
+            handler = handler.args[0]  # Sanic's partial(_websocket_handler, handler)
         doc = _doc(handler)
         policy = policy_of(handler)
         path = "/" + "/".join(
@@ -99,6 +103,11 @@ def build_spec(app: Sanic) -> dict[str, Any]:
                 entry["content"] = _content(model, seen)
             responses[str(status)] = _with_headers(entry, status)
         error_codes = set(doc.errors) | ALWAYS
+        if websocket:
+            # A plain request that asks for no upgrade is refused: 426 from Sanic's own
+            # server, 400 when served through ASGI.
+            responses.setdefault("101", {"description": "Switched to the WebSocket protocol"})
+            error_codes |= {400, 426}
         if doc.body is not None or doc.raw_body is not None or doc.query is not None:
             error_codes |= {400, 422}
         if route.params:
