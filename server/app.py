@@ -16,7 +16,9 @@ from server.config import Settings
 from server.context import client_ip_var, configure_logging, request_id_var
 from server.db import close_db, init_db
 from server.notify.wechat import WeChatGateway
+from server.rota.pool import shutdown_pool
 from server.services.auth import AuthService, LoginPolicy
+from server.services.duty import use_broker
 
 _names = itertools.count()
 
@@ -63,6 +65,7 @@ def create_app(
         prefix=settings.redis_prefix,
         max_connections=settings.redis_max_connections,
     )
+    use_broker(app.ctx.broker)  # the on-duty cache lives in the broker, shared by workers
     app.ctx.auth = AuthService(
         app.ctx.signer,
         app.ctx.broker,
@@ -93,6 +96,7 @@ def create_app(
             await close_db()
             await app.ctx.broker.close()
             app.ctx.wechat.close()
+        shutdown_pool()
 
     return app
 

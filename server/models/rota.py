@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from enum import StrEnum
 
 from tortoise import fields
@@ -67,13 +68,22 @@ class ShiftTemplate(Model):
     )
     code = fields.CharField(max_length=32)
     name = fields.CharField(max_length=64)
-    start = fields.TimeField()
-    end = fields.TimeField()
+    # Local wall-clock "HH:MM": a shift is a time of day, not an instant.
+    start = fields.CharField(max_length=5)
+    end = fields.CharField(max_length=5)
     break_minutes = fields.IntField(default=0)
     weekdays = fields.JSONField(default=list)
     active = fields.BooleanField(default=True)
 
     community_id: int
+
+    @property
+    def start_time(self) -> time:
+        return time.fromisoformat(self.start)
+
+    @property
+    def end_time(self) -> time:
+        return time.fromisoformat(self.end)
 
     class Meta:
         table = "rota_shift_template"
@@ -99,7 +109,7 @@ class Certification(Model):
 
 
 class StaffAvailability(Model):
-    """A worker's contract hours and soft wishes for the rota."""
+    """Contract hours and soft wishes of a worker for the rota."""
 
     id = fields.IntField(primary_key=True)
     staff = fields.OneToOneField("core.Staff", related_name="rota_availability")
@@ -133,7 +143,7 @@ class Leave(Model):
 
 
 class Rota(Model):
-    """One community's rota for a period, draft until published."""
+    """The rota of one community for a period, draft until published."""
 
     id = fields.IntField(primary_key=True)
     community = fields.ForeignKeyField(
@@ -207,7 +217,7 @@ class RotaChange(Model):
 
 
 class SwapRequest(Model):
-    """A worker asks to hand over or exchange a shift; the secretary decides."""
+    """A worker asks to hand over or exchange a shift, and the secretary decides."""
 
     id = fields.IntField(primary_key=True)
     rota = fields.ForeignKeyField("rota.Rota", related_name="swaps", on_delete=fields.CASCADE)

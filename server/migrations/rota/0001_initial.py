@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('solve_seconds', fields.FloatField(default=0)),
                 ('explanation', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
             ],
-            options={'table': 'rota', 'app': 'rota', 'indexes': [Index(fields=['community', 'status', 'start_date'])], 'pk_attr': 'id', 'table_description': "One community's rota for a period, draft until published."},
+            options={'table': 'rota', 'app': 'rota', 'indexes': [Index(fields=['community', 'status', 'start_date'])], 'pk_attr': 'id', 'table_description': 'The rota of one community for a period, draft until published.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -99,8 +99,8 @@ class Migration(migrations.Migration):
                 ('community', fields.ForeignKeyField('core.Community', source_field='community_id', db_constraint=True, to_field='id', related_name='rota_shifts', on_delete=OnDelete.RESTRICT)),
                 ('code', fields.CharField(max_length=32)),
                 ('name', fields.CharField(max_length=64)),
-                ('start', fields.TimeField(auto_now=False, auto_now_add=False)),
-                ('end', fields.TimeField(auto_now=False, auto_now_add=False)),
+                ('start', fields.CharField(max_length=5)),
+                ('end', fields.CharField(max_length=5)),
                 ('break_minutes', fields.IntField(default=0)),
                 ('weekdays', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ('active', fields.BooleanField(default=True)),
@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
                 ('avoid_shift_ids', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'rota_availability', 'app': 'rota', 'pk_attr': 'id', 'table_description': "A worker's contract hours and soft wishes for the rota."},
+            options={'table': 'rota_availability', 'app': 'rota', 'pk_attr': 'id', 'table_description': 'Contract hours and soft wishes of a worker for the rota.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -153,7 +153,7 @@ class Migration(migrations.Migration):
                 ('decision_note', fields.CharField(default='', max_length=200)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'rota_swap_request', 'app': 'rota', 'pk_attr': 'id', 'table_description': 'A worker asks to hand over or exchange a shift; the secretary decides.'},
+            options={'table': 'rota_swap_request', 'app': 'rota', 'pk_attr': 'id', 'table_description': 'A worker asks to hand over or exchange a shift, and the secretary decides.'},
             bases=['Model'],
         ),
     ]
