@@ -139,7 +139,7 @@ class Leave(Model):
 
     class Meta:
         table = "rota_leave"
-        indexes = (("staff", "start_date"),)
+        indexes = (("staff_id", "start_date"),)
 
 
 class Rota(Model):
@@ -170,7 +170,7 @@ class Rota(Model):
 
     class Meta:
         table = "rota"
-        indexes = (("community", "status", "start_date"),)
+        indexes = (("community_id", "status", "start_date"),)
 
 
 class Assignment(Model):
@@ -193,7 +193,7 @@ class Assignment(Model):
 
     class Meta:
         table = "rota_assignment"
-        indexes = (("rota", "day"), ("starts_at", "ends_at"))
+        indexes = (("rota_id", "day"), ("starts_at", "ends_at"))
 
 
 class RotaChange(Model):

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('note', fields.CharField(default='', max_length=200)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'rota_leave', 'app': 'rota', 'indexes': [Index(fields=['staff', 'start_date'])], 'pk_attr': 'id', 'table_description': 'Days a worker cannot be rostered (leave, sickness, other absence), inclusive.'},
+            options={'table': 'rota_leave', 'app': 'rota', 'indexes': [Index(fields=['staff_id', 'start_date'])], 'pk_attr': 'id', 'table_description': 'Days a worker cannot be rostered (leave, sickness, other absence), inclusive.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('solve_seconds', fields.FloatField(default=0)),
                 ('explanation', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
             ],
-            options={'table': 'rota', 'app': 'rota', 'indexes': [Index(fields=['community', 'status', 'start_date'])], 'pk_attr': 'id', 'table_description': 'The rota of one community for a period, draft until published.'},
+            options={'table': 'rota', 'app': 'rota', 'indexes': [Index(fields=['community_id', 'status', 'start_date'])], 'pk_attr': 'id', 'table_description': 'The rota of one community for a period, draft until published.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
                 ('ends_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('trainee', fields.BooleanField(default=False)),
             ],
-            options={'table': 'rota_assignment', 'app': 'rota', 'indexes': [Index(fields=['rota', 'day']), Index(fields=['starts_at', 'ends_at'])], 'pk_attr': 'id', 'table_description': 'One worker at one post for one shift on one day, with its absolute span.'},
+            options={'table': 'rota_assignment', 'app': 'rota', 'indexes': [Index(fields=['rota_id', 'day']), Index(fields=['starts_at', 'ends_at'])], 'pk_attr': 'id', 'table_description': 'One worker at one post for one shift on one day, with its absolute span.'},
             bases=['Model'],
         ),
         ops.CreateModel(
