@@ -16,6 +16,7 @@ from server.config import Settings
 from server.context import client_ip_var, configure_logging, request_id_var
 from server.db import close_db, init_db
 from server.notify.wechat import WeChatGateway
+from server.rota.pool import configure as configure_solver_pool
 from server.rota.pool import shutdown_pool
 from server.services.auth import AuthService, LoginPolicy
 from server.services.duty import use_broker
@@ -65,6 +66,7 @@ def create_app(
         prefix=settings.redis_prefix,
         max_connections=settings.redis_max_connections,
     )
+    configure_solver_pool(settings.rota_processes)
     use_broker(app.ctx.broker)  # the on-duty cache lives in the broker, shared by workers
     app.ctx.auth = AuthService(
         app.ctx.signer,

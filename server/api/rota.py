@@ -37,6 +37,7 @@ from schemas.rota import (
     ShiftPublic,
     ShiftUpdate,
     SickRequest,
+    StreetDraft,
     SwapCreate,
     SwapDecision,
     SwapList,
@@ -48,8 +49,10 @@ from server.auth.access import staff
 from server.auth.principal import Principal
 from server.models.people import Role
 from server.services import rota as lifecycle
+from server.services import rota_availability as availability
 from server.services import rota_changes as changes
 from server.services import rota_setup as setup
+from server.services import rota_street as street
 from server.services.rota_duty import on_duty_board
 
 bp = Blueprint("rota", url_prefix="/rota")
@@ -177,7 +180,7 @@ async def certification_report(request: Request, community_id: int) -> HTTPRespo
 @returns(AvailabilityList, 200, 403, 404)
 async def list_availability(request: Request, community_id: int) -> HTTPResponse:
     """Contract hours and stated wishes of every rostered worker."""
-    items = await setup.list_availability(_p(request), community_id)
+    items = await availability.list_availability(_p(request), community_id)
     return send(AvailabilityList(items=items))
 
 
@@ -187,7 +190,7 @@ async def list_availability(request: Request, community_id: int) -> HTTPResponse
 @returns(AvailabilityPublic, 200, 403, 404, 422)
 async def set_availability(request: Request, staff_id: int) -> HTTPResponse:
     """Set contract hours (secretary) or one's own preferences (worker)."""
-    return send(await setup.set_availability(_p(request), staff_id, request.ctx.body))
+    return send(await availability.set_availability(_p(request), staff_id, request.ctx.body))
 
 
 @bp.get("/communities/<community_id:int>/leave")
@@ -196,7 +199,7 @@ async def set_availability(request: Request, staff_id: int) -> HTTPResponse:
 @returns(LeaveList, 200, 403, 404, 422)
 async def list_leave(request: Request, community_id: int) -> HTTPResponse:
     """Leave and absences, optionally only those not over before a date."""
-    items = await setup.list_leave(_p(request), community_id, request.ctx.query.since)
+    items = await availability.list_leave(_p(request), community_id, request.ctx.query.since)
     return send(LeaveList(items=items))
 
 
@@ -206,7 +209,7 @@ async def list_leave(request: Request, community_id: int) -> HTTPResponse:
 @returns(LeavePublic, 201, 403, 404, 422)
 async def add_leave(request: Request, community_id: int) -> HTTPResponse:
     """Record leave for future rotas (a published rota changes only by a re-solve)."""
-    return send(await setup.add_leave(_p(request), community_id, request.ctx.body), 201)
+    return send(await availability.add_leave(_p(request), community_id, request.ctx.body), 201)
 
 
 @bp.delete("/leave/<leave_id:int>")
@@ -214,7 +217,7 @@ async def add_leave(request: Request, community_id: int) -> HTTPResponse:
 @returns(None, 204, 403, 404)
 async def remove_leave(request: Request, leave_id: int) -> HTTPResponse:
     """Delete a leave record."""
-    await setup.remove_leave(_p(request), leave_id)
+    await availability.remove_leave(_p(request), leave_id)
     return no_content()
 
 
@@ -226,6 +229,15 @@ async def remove_leave(request: Request, leave_id: int) -> HTTPResponse:
 async def generate(request: Request, community_id: int) -> HTTPResponse:
     """Solve a draft rota for 1–6 weeks; an impossible request names what cannot be met."""
     return send(await lifecycle.generate(_p(request), community_id, request.ctx.body), 201)
+
+
+@bp.post("/streets/<street_id:int>/generate")
+@staff(Role.street_dispatcher, Role.admin)
+@body(GenerateRequest)
+@returns(StreetDraft, 201, 403, 404, 422)
+async def generate_street(request: Request, street_id: int) -> HTTPResponse:
+    """Draft every community's rota of a street at once, in parallel solver processes."""
+    return send(await street.generate_street(_p(request), street_id, request.ctx.body), 201)
 
 
 @bp.get("/communities/<community_id:int>/rotas")

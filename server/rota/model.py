@@ -152,6 +152,13 @@ class RotaModel:
             c = self.m.add(sum(supply) >= d.need)
             if lit is not None:
                 c.only_enforce_if(lit)
+        if self.problem.cap_staffing:
+            cap: dict[tuple[int, date, int], int] = defaultdict(int)
+            for d in self.demands:
+                for t in d.shifts:
+                    cap[(d.post_id, d.day, t)] = max(cap[(d.post_id, d.day, t)], d.need)
+            for cell, vs in by_cell.items():
+                self.m.add(sum(vs) <= cap[cell])
 
     def shift_count(self, staff_id: int, day: date, shift_id: int) -> LinearExpr:
         return sum(v for k, v in self._by_staff_day[(staff_id, day)] if k[2] == shift_id)

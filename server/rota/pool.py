@@ -14,10 +14,17 @@ from server.rota.solve import solve
 
 _pool: ProcessPoolExecutor | None = None
 _size = 0
+_wanted = 0
+
+
+def configure(processes: int) -> None:
+    """How many solver processes (0: one per core). Takes effect on the next solve."""
+    global _wanted
+    _wanted = max(0, processes)
 
 
 def pool_size() -> int:
-    return max(1, int(os.environ.get("ROTA_PROCESSES", 0)) or (os.cpu_count() or 1))
+    return _wanted or (os.cpu_count() or 1)
 
 
 def get_pool(size: int | None = None) -> ProcessPoolExecutor:

@@ -98,6 +98,10 @@ class Problem:
     staff: tuple[StaffSpec, ...]
     rest_minutes: int = 11 * 60
     allow_training: bool = True
+    # Certified staff at a post in a shift never exceed the most that post needs in that
+    # shift: spare hours stay unrostered rather than padding desks, and the search is
+    # spared every padded variant. It can never make a feasible request infeasible.
+    cap_staffing: bool = True
     weights: Weights = Weights()
     # Re-solving a published rota: its assignments, and the first day that may change.
     previous: frozenset[Key] = frozenset()

@@ -105,9 +105,14 @@ async def generate(p: Principal, community_id: int, req: GenerateRequest) -> Rot
     sol = await solve_async(loaded.problem)
     if not sol.ok:
         refuse(sol, "this rota")
+    rota = await save_draft(p, loaded, sol)
+    return RotaDraft(rota=rota, explanation=Explanation.model_validate(explanation_of(sol)))
+
+
+async def save_draft(p: Principal, loaded: Loaded, sol: Solution) -> RotaSummary:
     async with in_transaction() as conn:
         rota = await Rota.create(
-            community_id=community_id,
+            community_id=loaded.community.id,
             start_date=loaded.problem.start,
             end_date=loaded.problem.end,
             created_by_id=p.id,
@@ -126,13 +131,14 @@ async def generate(p: Principal, community_id: int, req: GenerateRequest) -> Rot
             "rota.generate",
             "rota",
             rota.id,
-            {"start": req.start_date.isoformat(), "weeks": req.weeks, "status": sol.status},
+            {
+                "start": loaded.problem.start.isoformat(),
+                "days": loaded.problem.days,
+                "status": sol.status,
+            },
             using_db=conn,
         )
-    return RotaDraft(
-        rota=await summary(rota, len(sol.assignments)),
-        explanation=Explanation.model_validate(rota.explanation),
-    )
+    return await summary(rota, len(sol.assignments))
 
 
 async def list_rotas(p: Principal, community_id: int) -> list[RotaSummary]:

@@ -278,3 +278,67 @@ async def test_sick_resolve_changes_little(app: Sanic, client: httpx.AsyncClient
         headers=auth(app, world.staff["worker2"]),
     )
     assert r.status_code == 403
+
+
+async def test_street_drafts_every_community_in_parallel(
+    app: Sanic, client: httpx.AsyncClient
+) -> None:
+    world = await make_world()
+    await make_rota_setup(world)
+    body = {"start_date": MONDAY.isoformat(), "weeks": 1, "time_limit": 5}
+    url = f"{API}/streets/{world.street.id}/generate"
+    r = await client.post(url, json=body, headers=auth(app, world.staff["secretary"]))
+    assert r.status_code == 403
+    other = await make_world()
+    r = await client.post(url, json=body, headers=auth(app, other.staff["dispatcher"]))
+    assert r.status_code == 403
+    r = await client.post(url, json=body, headers=auth(app, world.staff["dispatcher"]))
+    assert r.status_code == 201, r.text
+    items = {i["community_id"]: i for i in r.json()["items"]}
+    c0, c1 = world.communities
+    assert items[c0.id]["status"] in ("optimal", "feasible")
+    assert items[c0.id]["rota"]["status"] == "draft"
+    assert items[c1.id]["status"] == "not_set_up" and items[c1.id]["rota"] is None
+
+
+async def test_availability_leave_and_drafts(app: Sanic, client: httpx.AsyncClient) -> None:
+    world = await make_world()
+    setup = await make_rota_setup(world)
+    c = world.communities[0]
+    worker, sec = world.staff["worker"], world.staff["secretary"]
+    url = f"{API}/staff/{worker.id}/availability"
+    r = await client.put(url, json={"avoid_weekdays": [5, 6]}, headers=auth(app, worker))
+    assert r.status_code == 200 and r.json()["avoid_weekdays"] == [5, 6]
+    r = await client.put(url, json={"max_hours_week": 20}, headers=auth(app, worker))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "not_yours_to_set"
+    r = await client.put(
+        url, json={"max_hours_week": 20}, headers=auth(app, world.staff["worker2"])
+    )
+    assert r.status_code == 404
+    r = await client.put(
+        url,
+        json={"max_hours_week": 32, "avoid_shift_ids": [setup.shifts["late"].id]},
+        headers=auth(app, sec),
+    )
+    assert r.status_code == 200 and r.json()["max_hours_week"] == 32
+
+    leave = {"staff_id": worker.id, "start_date": "2026-12-01", "end_date": "2026-12-03"}
+    r = await client.post(f"{API}/communities/{c.id}/leave", json=leave, headers=auth(app, worker))
+    assert r.status_code == 403
+    r = await client.post(f"{API}/communities/{c.id}/leave", json=leave, headers=auth(app, sec))
+    assert r.status_code == 201
+    bad = {**leave, "end_date": "2026-11-01"}
+    r = await client.post(f"{API}/communities/{c.id}/leave", json=bad, headers=auth(app, sec))
+    assert r.status_code == 422
+
+    draft = await _generate(app, client, world)
+    rota_id = draft["rota"]["id"]
+    on_leave = await Assignment.filter(
+        rota_id=rota_id, staff_id=worker.id, day__gte="2026-12-01", day__lte="2026-12-03"
+    ).count()
+    assert on_leave == 0
+    r = await client.delete(f"{API}/rotas/{rota_id}", headers=auth(app, world.staff["worker"]))
+    assert r.status_code == 403
+    r = await client.delete(f"{API}/rotas/{rota_id}", headers=auth(app, sec))
+    assert r.status_code == 204
+    assert not await Rota.filter(id=rota_id).exists()
