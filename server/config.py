@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     login_lockout_seconds: int = 15 * 60
     login_ip_max_failures: int = 30
 
+    # Rota solving: processes in the solver pool (0 = one per core).
+    rota_processes: int = Field(default=0, ge=0, le=64)
+
     @model_validator(mode="after")
     def _guard_production(self) -> Settings:
         if self.linli_env == "production":
