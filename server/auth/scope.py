@@ -26,6 +26,9 @@ class ScopeRules:
     street: str | None = None  # path to the street id, e.g. "community__street_id"
     department: str | None = None  # path to a department id
     resident: str | None = None  # path to the owning resident id
+    # For resources a resident reaches through a claim staff must confirm (a household
+    # binding): the path to the confirmation time, which must be set for the rule to hold.
+    resident_verified: str | None = None
 
 
 def scope_q(p: Principal, rules: ScopeRules) -> Q:
@@ -45,6 +48,9 @@ def scope_q(p: Principal, rules: ScopeRules) -> Q:
         path, value = None, None
     if path is None or value is None:
         raise Forbidden("outside your scope")
+    if p.is_resident and rules.resident_verified is not None:
+        # One Q, so both conditions hold on the same binding row.
+        return Q(**{path: value, f"{rules.resident_verified}__isnull": False})  # type: ignore[arg-type]
     return Q(**{path: value})  # type: ignore[arg-type]
 
 
