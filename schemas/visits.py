@@ -158,6 +158,10 @@ class VisitPolicyOut(BaseModel):
     groups: list[GroupOut]
 
 
+class RecomputeResult(BaseModel):
+    households: int
+
+
 class CoverageQuery(Strict):
     community_id: int | None = None
     weeks: int = Field(default=8, ge=1, le=52)

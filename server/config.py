@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     login_lockout_seconds: int = 15 * 60
     login_ip_max_failures: int = 30
 
+    # Visits: how many households a worker can visit in a day (the day plan's default),
+    # and the largest registry file an import accepts.
+    visit_day_capacity: int = Field(default=12, ge=1, le=100)
+    registry_import_max_bytes: int = 5 * 1024 * 1024
+
     @model_validator(mode="after")
     def _guard_production(self) -> Settings:
         if self.linli_env == "production":
