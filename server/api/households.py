@@ -4,23 +4,26 @@ residents (mini-program) read it and correct its members."""
 from __future__ import annotations
 
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse
+from sanic.response import HTTPResponse, raw
 
 from schemas.registry import (
+    ExportQuery,
     HouseholdCreate,
     HouseholdDetail,
     HouseholdPage,
     HouseholdPatch,
     HouseholdQuery,
+    ImportQuery,
+    ImportReport,
     MemberIn,
     MemberOut,
     MemberPatch,
 )
 from server.api.respond import no_content, send
-from server.api.validation import body, query, returns
+from server.api.validation import body, query, raw_body, returns
 from server.auth.access import access, staff
 from server.models.people import Role
-from server.services import registry
+from server.services import registry, registry_io
 
 bp = Blueprint("households", url_prefix="/households")
 
@@ -104,3 +107,46 @@ async def delete_member(request: Request, household_id: int, member_id: int) -> 
     """Remove a member who no longer lives there."""
     await registry.delete_member(request.ctx.principal, household_id, member_id)
     return no_content()
+
+
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+_TYPES = {"text/csv": _FILE, registry_io.XLSX_TYPE: _FILE}
+
+
+@bp.post("/import")
+@staff(Role.secretary, Role.admin)
+@raw_body(_TYPES)
+@query(ImportQuery)
+@returns(ImportReport, 200, 404, 409, 413, 415)
+async def import_households(request: Request) -> HTTPResponse:
+    """Import households from a CSV or XLSX sheet; dry_run (the default) only reports.
+
+    One row per person; rows with the same estate, building, unit and room make one
+    household. The report lists every row. A household with any bad row is held back
+    whole; the good ones go in together in one transaction.
+    """
+    q = request.ctx.query
+    report = await registry_io.import_registry(
+        request.ctx.principal,
+        q.community_id,
+        request.body or b"",
+        request.headers.get("content-type", ""),
+        dry_run=q.dry_run,
+        max_bytes=request.app.ctx.settings.registry_import_max_bytes,
+    )
+    return send(report)
+
+
+@bp.get("/export")
+@staff(Role.secretary)
+@query(ExportQuery)
+@returns(_TYPES, 200)
+async def export_households(request: Request) -> HTTPResponse:
+    """The community's registry as CSV or XLSX, in the import layout. Audited."""
+    fmt = request.ctx.query.format
+    data, _ = await registry_io.export_registry(request.ctx.principal, None, fmt)
+    kind = registry_io.XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+    name = f"households.{fmt}"
+    return raw(
+        data, content_type=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
