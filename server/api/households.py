@@ -19,11 +19,12 @@ from schemas.registry import (
     MemberOut,
     MemberPatch,
 )
+from schemas.visits import Timeline
 from server.api.respond import no_content, send
 from server.api.validation import body, query, raw_body, returns
 from server.auth.access import access, staff
 from server.models.people import Role
-from server.services import registry, registry_io
+from server.services import coverage, registry, registry_io
 
 bp = Blueprint("households", url_prefix="/households")
 
@@ -150,3 +151,11 @@ async def export_households(request: Request) -> HTTPResponse:
     return raw(
         data, content_type=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+@bp.get("/<household_id:int>/timeline")
+@staff(*COMMUNITY_STAFF)
+@returns(Timeline, 200)
+async def household_timeline(request: Request, household_id: int) -> HTTPResponse:
+    """The household's visits and reports, newest first. Audited."""
+    return send(await coverage.timeline(request.ctx.principal, household_id))

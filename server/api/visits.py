@@ -10,6 +10,8 @@ from sanic.response import HTTPResponse
 
 from schemas.registry import CustomGroupIn, GroupOut
 from schemas.visits import (
+    Coverage,
+    CoverageQuery,
     DayPlan,
     DayPlanQuery,
     DueList,
@@ -27,7 +29,7 @@ from server.api.respond import send
 from server.api.validation import body, query, returns
 from server.auth.access import staff
 from server.models.people import Role
-from server.services import planning, visit_log, visit_policy
+from server.services import coverage, planning, visit_log, visit_policy
 
 bp = Blueprint("visits", url_prefix="/visits")
 COMMUNITY_STAFF = (Role.worker, Role.secretary, Role.admin)
@@ -121,3 +123,17 @@ async def recompute(request: Request, community_id: int) -> HTTPResponse:
     """Recompute every schedule in full, e.g. on 1 January so 高龄 follows birthdays."""
     n = await visit_policy.recompute(request.ctx.principal, community_id)
     return send(RecomputeResult(households=n))
+
+
+@bp.get("/coverage")
+@staff()
+@query(CoverageQuery)
+@returns(Coverage, 200, 404)
+async def get_coverage(request: Request) -> HTTPResponse:
+    """Share of households visited within their cadence, overdue counts and a weekly trend.
+
+    Per community, grid, worker and priority group, over every community in the
+    caller's scope (a street for its dispatcher), or one community.
+    """
+    q = request.ctx.query
+    return send(await coverage.coverage(request.ctx.principal, q.community_id, q.weeks))
