@@ -12,6 +12,7 @@ APPS: dict[str, list[str]] = {
     "core": ["server.models.geo", "server.models.people", "server.models.records"],
     "reports": ["server.models.reports"],
     "rota": ["server.models.rota"],
+    "visits": ["server.models.visits"],
 }
 
 

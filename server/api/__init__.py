@@ -5,7 +5,17 @@ from __future__ import annotations
 from sanic import Blueprint
 from sanic.blueprint_group import BlueprintGroup
 
-from server.api import auth, directory, health, openapi, reports, rota, triage
+from server.api import (
+    auth,
+    directory,
+    health,
+    households,
+    openapi,
+    reports,
+    rota,
+    triage,
+    visits,
+)
 
 
 def api_group() -> BlueprintGroup:
@@ -16,6 +26,8 @@ def api_group() -> BlueprintGroup:
         reports.bp,
         triage.bp,
         rota.bp,
+        households.bp,
+        visits.bp,
         version=1,
         version_prefix="/api/v",
     )
