@@ -28,6 +28,9 @@ class ScopeRules:
     resident: str | None = None  # path to the owning resident id
     # Public directory data (community names): every resident may read all of it.
     public_to_residents: bool = False
+    # For resources a resident reaches through a claim staff must confirm (a household
+    # binding): the path to the confirmation time, which must be set for the rule to hold.
+    resident_verified: str | None = None
 
 
 def scope_target(p: Principal, rules: ScopeRules) -> tuple[str, int] | None:
@@ -58,7 +61,11 @@ def scope_q(p: Principal, rules: ScopeRules) -> Q:
     target = scope_target(p, rules)
     if target is None:
         return Q()
-    return Q(**{target[0]: target[1]})  # type: ignore[arg-type]
+    path, value = target
+    if p.is_resident and rules.resident_verified is not None:
+        # One Q, so both conditions hold on the same binding row.
+        return Q(**{path: value, f"{rules.resident_verified}__isnull": False})  # type: ignore[arg-type]
+    return Q(**{path: value})  # type: ignore[arg-type]
 
 
 def scoped(qs: QuerySet[M], p: Principal, rules: ScopeRules) -> QuerySet[M]:
