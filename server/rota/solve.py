@@ -72,8 +72,6 @@ def solve(p: Problem) -> Solution:
         rm.m.clear_hints()
         _hint(rm, keep)
         rm.m.add(rm.changes <= changes)
-    elif p.previous:
-        _hint(rm, set(p.previous))
     rm.m.minimize(rm.soft)
     solver = _solver(p, p.time_limit - (time.monotonic() - started))
     status = solver.solve(rm.m)
