@@ -116,10 +116,10 @@ def build_spec(app: Sanic) -> dict[str, Any]:
         if policy is not None and not policy.public:
             error_codes |= {401, 403}
             security = [{"bearer": []}]
-        error_body = doc.error_content or _content(ErrorBody, seen)
         for code in sorted(error_codes):
             responses.setdefault(
-                str(code), _with_headers({"description": "Error", "content": error_body}, code)
+                str(code),
+                _with_headers({"description": "Error", "content": _content(ErrorBody, seen)}, code),
             )
         summary, _, description = (inspect.getdoc(handler) or route.name).partition("\n")
         tag = route.name.split(".")[1] if route.name.count(".") >= 2 else route.name.split(".")[0]

@@ -28,8 +28,6 @@ class RouteDoc:
     # a model, list[Model], a raw content map, or None for no body
     responses: dict[int, Any] = field(default_factory=dict)
     errors: set[int] = field(default_factory=set)
-    # error body content map for protocols with their own error format (else ErrorBody)
-    error_content: dict[str, Any] | None = None
 
 
 def doc_of(handler: Any) -> RouteDoc:
@@ -99,17 +97,6 @@ def raw_body(content: dict[str, Any]) -> Callable[[H], H]:
 
     def decorate(handler: H) -> H:
         doc_of(handler).raw_body = content
-        return handler
-
-    return decorate
-
-
-def errors_as(content: dict[str, Any]) -> Callable[[H], H]:
-    """Document this route's error answers with another body, for a protocol that has its
-    own error format (``{"application/json": {"schema": ...}}``)."""
-
-    def decorate(handler: H) -> H:
-        doc_of(handler).error_content = content
         return handler
 
     return decorate
