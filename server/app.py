@@ -16,8 +16,12 @@ from server.broker import Broker, create_broker
 from server.config import Settings
 from server.context import client_ip_var, configure_logging, request_id_from, request_id_var
 from server.db import close_db, init_db
+from server.jobs import install_jobs
 from server.notify.wechat import WeChatGateway
+from server.rota.pool import configure as configure_solver_pool
+from server.rota.pool import shutdown_pool
 from server.services.auth import AuthService, LoginPolicy
+from server.services.duty import use_broker
 
 _names = itertools.count()
 
@@ -63,6 +67,8 @@ def create_app(
         prefix=settings.redis_prefix,
         max_connections=settings.redis_max_connections,
     )
+    configure_solver_pool(settings.rota_processes)
+    use_broker(app.ctx.broker)  # the on-duty cache lives in the broker, shared by workers
     app.ctx.auth = AuthService(
         app.ctx.signer,
         app.ctx.broker,
@@ -81,6 +87,8 @@ def create_app(
     errors.install(app)
     app.on_request(check_path_ids)
     _install_request_context(app)
+    if manage_db:
+        install_jobs(app, settings)
 
     @app.before_server_start
     async def _open(app: Sanic, _: Any = None) -> None:
@@ -94,6 +102,7 @@ def create_app(
             await close_db()
             await app.ctx.broker.close()
             app.ctx.wechat.close()
+        shutdown_pool()
 
     return app
 
