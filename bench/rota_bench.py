@@ -82,7 +82,7 @@ def community(seed: int, start: date) -> Problem:
         posts=posts,
         shifts=shifts,
         staff=tuple(staff),
-        time_limit=ONE_TARGET * 2,
+        time_limit=ONE_TARGET * 3,
         gap_limit=GAP_TARGET,
         workers=1,
         label=f"community {seed}",

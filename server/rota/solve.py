@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 
 from server.rota.check import violations
 from server.rota.explain import conflicting_rules, missed_goals, precheck
+from server.rota.greedy import greedy_rota
 from server.rota.model import RotaModel
 from server.rota.problem import Conflict, Placed, Problem, Solution
 
@@ -24,18 +25,12 @@ _STATUS: dict[cp_model.CpSolverStatus, str] = {
 }
 
 
-# One worker dives once along the LP; a dive that goes astray can take many times the
-# usual time, so the budget is cut into slices, each a fresh dive from another seed
-# that starts from the best rota found so far.
-SLICES = ((7, 0.5), (11, 1.0))
-
-
-def _solver(p: Problem, limit: float, seed: int = 7) -> cp_model.CpSolver:
+def _solver(p: Problem, limit: float) -> cp_model.CpSolver:
     s = cp_model.CpSolver()
     s.parameters.max_time_in_seconds = max(0.1, limit)
     s.parameters.num_workers = max(1, p.workers)
     s.parameters.relative_gap_limit = p.gap_limit
-    s.parameters.random_seed = seed
+    s.parameters.random_seed = 7
     # Coverage and fair shares are near-linear: a full LP relaxation guides one worker
     # to good rotas and tight bounds far sooner than the default search.
     s.parameters.linearization_level = 2
@@ -80,7 +75,12 @@ def solve(p: Problem) -> Solution:
         _hint(rm, keep)
         rm.m.add(rm.changes <= changes)
     rm.m.minimize(rm.soft)
-    solver, status = _sliced(rm, p, started)
+    solver = _solver(p, p.time_limit - (time.monotonic() - started))
+    status = solver.solve(rm.m)
+    if status == cp_model.UNKNOWN:
+        fallback = _fallback(rm, p, started)
+        if fallback is not None:
+            return fallback
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _explain_failure(p, status, started)
     placed = _placed(rm, solver)
@@ -103,30 +103,25 @@ def solve(p: Problem) -> Solution:
     )
 
 
-def _sliced(
-    rm: RotaModel, p: Problem, started: float
-) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
-    if p.workers > 1:  # a portfolio restarts by itself
-        solver = _solver(p, p.time_limit - (time.monotonic() - started))
-        return solver, solver.solve(rm.m)
-    best: tuple[cp_model.CpSolver, cp_model.CpSolverStatus] | None = None
-    for seed, share in SLICES:
-        left = p.time_limit - (time.monotonic() - started)
-        if left <= 0.2 and best is not None:
-            break
-        solver = _solver(p, left * share, seed)
-        status = solver.solve(rm.m)
-        if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-            return solver, status
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
-            best is None or solver.objective_value < best[0].objective_value
-        ):
-            best = (solver, status)
-            if status == cp_model.OPTIMAL:  # proven, or within the gap limit
-                break
-            rm.m.clear_hints()
-            _hint(rm, {k for k, v in rm.x.items() if solver.boolean_value(v)})
-    return best if best is not None else (solver, status)
+def _fallback(rm: RotaModel, p: Problem, started: float) -> Solution | None:
+    """No rota within the time: offer the constructive one if it meets every hard rule
+    (and, for a re-solve, keeps the past), marked so that nobody mistakes it for optimal."""
+    keys = greedy_rota(rm)
+    placed = tuple(Placed(*k, trainee=not rm.certified[k]) for k in sorted(keys))
+    if violations(p, placed):
+        return None
+    changes = None
+    if p.change_from is not None:
+        window = {k for k in p.previous if k[1] >= p.change_from}
+        changes = len(window ^ {k for k in keys if k[1] >= p.change_from})
+    return Solution(
+        "feasible",
+        placed,
+        seconds=time.monotonic() - started,
+        missed=tuple(missed_goals(p, placed)),
+        changes=changes,
+        stats={"variables": float(len(rm.x)), "fallback": 1.0},
+    )
 
 
 def _explain_failure(p: Problem, status: cp_model.CpSolverStatus, started: float) -> Solution:
