@@ -17,7 +17,6 @@ import os
 import random
 import secrets
 import signal
-import statistics
 import subprocess
 import sys
 import time

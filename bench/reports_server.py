@@ -29,7 +29,7 @@ async def floor_insert(request: Request) -> HTTPResponse:
     """Floor: parse a JSON body and do one raw single-row insert."""
     data = orjson.loads(request.body)
     rows = await connections.get("default").execute_query_dict(
-        f"INSERT INTO {FLOOR_TABLE} (community_id, body, created_at) "  # noqa: S608
+        f"INSERT INTO {FLOOR_TABLE} (community_id, body, created_at) "
         "VALUES ($1, $2, now()) RETURNING id",
         [int(data["community_id"]), data["description"]],
     )

@@ -3,12 +3,10 @@ a household's timeline. Aggregates run in SQL so a street of 50,000 households s
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from tortoise import connections
 from tortoise.timezone import get_default_timezone
 
 from schemas.visits import Coverage, CoverageRow, CoverageWeek, Timeline, TimelineEntry
@@ -22,30 +20,11 @@ from server.models.visits import CustomGroup, Visit
 from server.services.audit import audit
 from server.services.registry import HOUSEHOLD_SCOPE
 from server.services.schedule import community_zone
+from server.services.sql import query
 from server.services.visit_log import visit_out
 
 # Coverage is counts, no personal data: the street's dispatcher may see it too.
 COMMUNITY_SCOPE = ScopeRules(community="id", street="street_id")
-_PARAM = re.compile(r"\$\d+")
-
-
-async def _query(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    """Run SQL written with $n placeholders (each used once, in order) on either backend."""
-    conn = connections.get("default")
-    if conn.capabilities.dialect != "postgres":
-        sql = _PARAM.sub("?", sql)
-        zone = get_default_timezone()
-        # SQLite keeps times as text in the configured zone; compare like with like.
-        params = [
-            str(p.astimezone(zone))
-            if isinstance(p, datetime)
-            else p.isoformat()
-            if isinstance(p, date)
-            else p
-            for p in params
-        ]
-    _, rows = await conn.execute_query(sql, params)
-    return [dict(r) for r in rows]
 
 
 def _in(ids: list[int], start: int) -> tuple[str, list[int]]:
@@ -81,7 +60,7 @@ async def coverage(p: Principal, community_id: int | None, weeks: int) -> Covera
             as_of=today, total=empty, communities=[], grids=[], workers=[], groups=[], trend=[]
         )
     marks, vals = _in(ids, 3)
-    per_grid = await _query(
+    per_grid = await query(
         f"""SELECT s.community_id AS cid, b.grid_id AS gid, COUNT(*) AS n,
             SUM(CASE WHEN s.last_met_at IS NOT NULL AND s.next_due >= $1 THEN 1 ELSE 0 END) AS ok,
             SUM(CASE WHEN s.next_due < $2 THEN 1 ELSE 0 END) AS late,
@@ -93,7 +72,7 @@ async def coverage(p: Principal, community_id: int | None, weeks: int) -> Covera
         GROUP BY s.community_id, b.grid_id""",  # noqa: S608 - only placeholders are interpolated
         [today, today, *vals],
     )
-    per_group = await _query(
+    per_group = await query(
         f"""SELECT g.community_id AS cid, g.code AS code, COUNT(*) AS n,
             SUM(CASE WHEN s.last_met_at IS NOT NULL AND s.next_due >= $1 THEN 1 ELSE 0 END) AS ok,
             SUM(CASE WHEN s.next_due < $2 THEN 1 ELSE 0 END) AS late,
@@ -154,7 +133,7 @@ async def _trend(ids: list[int], today: date, zone: Any, weeks: int) -> list[Cov
         params += [bounds[i], bounds[i + 1], bounds[i], bounds[i + 1]]
     n = len(params)
     marks, vals = _in(ids, n + 3)
-    rows = await _query(
+    rows = await query(
         f"SELECT {', '.join(cols)} FROM visit WHERE started_at >= ${n + 1}"  # noqa: S608
         f" AND started_at < ${n + 2} AND community_id IN {marks}",
         [*params, bounds[0], bounds[-1], *vals],

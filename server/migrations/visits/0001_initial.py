@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             name='Member',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('household', fields.ForeignKeyField('core.Household', source_field='household_id', db_constraint=True, to_field='id', related_name='members', on_delete=OnDelete.CASCADE)),
+                ('household', fields.ForeignKeyField('core.Household', source_field='household_id', db_index=True, db_constraint=True, to_field='id', related_name='members', on_delete=OnDelete.CASCADE)),
                 ('name', fields.CharField(max_length=64)),
                 ('birth_year', fields.SmallIntField(null=True)),
                 ('phone', fields.CharField(default='', max_length=24)),
