@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.timezone import get_default_timezone
 
 from schemas.visits import Coverage, CoverageRow, CoverageWeek, Timeline, TimelineEntry
@@ -15,8 +16,9 @@ from server.auth.scope import ScopeRules, get_scoped, scoped
 from server.domain.errors import NotFound
 from server.domain.visits import BUILTIN_GROUPS
 from server.models.geo import Community, Grid, Household
-from server.models.people import Staff
-from server.models.visits import CustomGroup, Visit
+from server.models.people import ResidentHousehold, Staff
+from server.models.reports import Report
+from server.models.visits import CustomGroup, Visit, VisitReport
 from server.services.audit import audit
 from server.services.registry import HOUSEHOLD_SCOPE
 from server.services.schedule import community_zone
@@ -148,10 +150,38 @@ async def _trend(ids: list[int], today: date, zone: Any, weeks: int) -> list[Cov
 
 
 async def timeline(p: Principal, household_id: int, limit: int = 200) -> Timeline:
-    """A household's visits (and reports, once linked), newest first. Audited as a read."""
+    """A household's visits and reports, newest first. Audited as a read."""
     h = await get_scoped(Household.all(), p, HOUSEHOLD_SCOPE, id=household_id)
     visits = await Visit.filter(household_id=h.id).order_by("-started_at").limit(limit)
     entries = [TimelineEntry(kind="visit", at=v.started_at, visit=visit_out(v)) for v in visits]
+    # Reports from the household: needs found on its visits, and what its verified
+    # residents reported in its community.
+    linked = await VisitReport.filter(household_id=h.id).values_list("report_id", "visit_id")
+    residents = await ResidentHousehold.filter(
+        household_id=h.id, verified_at__isnull=False
+    ).values_list("resident_id", flat=True)
+    found_on = {int(r): str(v) for r, v in linked}  # type: ignore[misc]
+    q = Q(id__in=list(found_on))
+    if residents:
+        q |= Q(resident_id__in=list(residents), community_id=h.community_id)
+    for r in await Report.filter(q).order_by("-created_at").limit(limit).select_related("category"):
+        entries.append(
+            TimelineEntry(
+                kind="report",
+                at=r.created_at,
+                report={
+                    "id": r.id,
+                    "title": r.title,
+                    "status": r.status.value,
+                    "category": r.category.code,
+                    "priority": r.priority.value,
+                    "owner_id": r.owner_id,
+                    "source": r.source,
+                    "visit_id": found_on.get(r.id),
+                    "created_at": r.created_at.isoformat(),
+                },
+            )
+        )
     entries.sort(key=lambda e: e.at, reverse=True)
     if p.is_staff:
         await audit(p, "household.timeline", "household", h.id, {"entries": len(entries)})
