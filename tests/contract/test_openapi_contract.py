@@ -55,7 +55,7 @@ CHECKS = [
 # Valid requests per operation: CONTRACT_EXAMPLES if set, else 12 shrinking towards 5 as
 # operations are added, so the whole run stays around a minute on two cores.
 EXAMPLES = os.environ.get("CONTRACT_EXAMPLES")
-BUDGET = 600
+BUDGET = 480
 
 
 def examples_per_operation(operations: int) -> tuple[int, int]:
