@@ -202,7 +202,8 @@ def _exercise(
                 title = getattr(failure, "title", type(failure).__name__)
                 if title not in problems:
                     problems[title] = (
-                        f"{title} as {caller.name} ({mode.value} data): "
+                        f"{title} as {caller.name} ({mode.value} data), "
+                        f"HTTP {response.status_code}: "
                         f"{getattr(failure, 'message', str(failure)).strip()}\n"
                         f"    reproduce: {case.as_curl_command(headers=headers)}"
                     )
