@@ -1,0 +1,47 @@
+"""A real Linli server on a local port inside the test's event loop, for the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sanic import Sanic
+
+from server.app import create_app
+from server.broker import Broker
+from server.config import Settings
+from tests.support.factories import World, make_world
+
+
+@dataclass
+class LiveServer:
+    app: Sanic
+    url: str
+    world: World
+
+
+@pytest.fixture
+async def live_server(settings: Settings, db: None, broker: Broker) -> AsyncIterator[LiveServer]:
+    Sanic.test_mode = True
+    app = create_app(settings, broker=broker, manage_db=False)
+    server = await app.create_server(host="127.0.0.1", port=0, return_asyncio_server=True)
+    assert server is not None
+    await server.startup()
+    await server.before_start()
+    await server.after_start()
+    port = server.server.sockets[0].getsockname()[1]
+    world = await make_world()
+    try:
+        yield LiveServer(app, f"http://127.0.0.1:{port}", world)
+    finally:
+        await server.before_stop()
+        await server.close()
+        await server.after_stop()
+        app.ctx.wechat.close()
+
+
+@pytest.fixture
+def token_file(tmp_path: Path) -> Path:
+    return tmp_path / "config" / "linli" / "tokens.json"

@@ -1,0 +1,41 @@
+"""Which screens exist, which key opens each, and who may use it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.screen import Screen
+
+from tui.screens.login import LoginScreen
+
+
+@dataclass(frozen=True, slots=True)
+class WorkMode:
+    key: str
+    mode: str
+    label: str
+    screen: Callable[[], Screen[None]]
+    roles: frozenset[str] | None = None  # None: every staff role
+
+
+def _modes() -> list[WorkMode]:
+    # Imported here so a screen module can import the registry without a cycle.
+    from tui.screens.activity import ActivityScreen
+
+    return [
+        WorkMode("f6", "activity", "Activity 动态", ActivityScreen),
+    ]
+
+
+WORK_MODES: list[WorkMode] = _modes()
+SCREENS: dict[str, Callable[[], Screen[None]]] = {m.mode: m.screen for m in WORK_MODES}
+
+
+def help_sections() -> list[tuple[str, type[Screen[None]]]]:
+    """Each screen's own keys, in the order a person meets them."""
+    sections: list[tuple[str, type[Screen[None]]]] = [("Sign-in 登录", LoginScreen)]
+    for m in WORK_MODES:
+        if isinstance(m.screen, type):
+            sections.append((m.label, m.screen))
+    return sections
