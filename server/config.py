@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_JWT_SECRET = "linli-dev-secret-change-me"  # noqa: S105 - refused in production
+DEFAULT_JWT_SECRET = "linli-development-secret-not-for-production"  # noqa: S105 - refused in production
 
 
 class ConfigError(RuntimeError):

@@ -27,3 +27,7 @@ def configure_logging(level: int = logging.INFO) -> None:
         logger.handlers = [handler]
         logger.setLevel(level)
         logger.propagate = False
+    # Database drivers log SQL with its parameters at DEBUG, and parameters carry
+    # personal data (phones, WeChat session keys): never let those through.
+    for name in ("tortoise", "aiosqlite", "asyncpg"):
+        logging.getLogger(name).setLevel(max(level, logging.INFO))

@@ -8,7 +8,7 @@ drift from the code. Error responses all use the one error shape.
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
@@ -35,9 +35,12 @@ def _ref(model: type[BaseModel], seen: set[type[BaseModel]]) -> dict[str, Any]:
     return {"$ref": REF.format(model=model.__name__)}
 
 
-def _content(item: type[BaseModel] | dict[str, Any], seen: set[type[BaseModel]]) -> dict[str, Any]:
+def _content(item: Any, seen: set[type[BaseModel]]) -> dict[str, Any]:
     if isinstance(item, dict):
         return item
+    if get_origin(item) is list:
+        (inner,) = get_args(item)
+        return {"application/json": {"schema": {"type": "array", "items": _ref(inner, seen)}}}
     return {"application/json": {"schema": _ref(item, seen)}}
 
 

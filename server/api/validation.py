@@ -24,7 +24,8 @@ class RouteDoc:
     body: type[BaseModel] | None = None
     raw_body: dict[str, Any] | None = None  # {"multipart/form-data": {schema}}
     query: type[BaseModel] | None = None
-    responses: dict[int, type[BaseModel] | dict[str, Any] | None] = field(default_factory=dict)
+    # a model, list[Model], a raw content map, or None for no body
+    responses: dict[int, Any] = field(default_factory=dict)
     errors: set[int] = field(default_factory=set)
 
 
@@ -115,10 +116,8 @@ def query(model: type[BaseModel]) -> Callable[[H], H]:
     return decorate
 
 
-def returns(
-    model: type[BaseModel] | dict[str, Any] | None, status: int = 200, *errors: int
-) -> Callable[[H], H]:
-    """The success response (a model, a raw content map, or None for no body) and the
+def returns(model: Any, status: int = 200, *errors: int) -> Callable[[H], H]:
+    """The success response (a model, list[Model], a raw content map, or None) and the
     error statuses the route can answer besides the ones every route has."""
 
     def decorate(handler: H) -> H:

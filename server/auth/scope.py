@@ -26,11 +26,15 @@ class ScopeRules:
     street: str | None = None  # path to the street id, e.g. "community__street_id"
     department: str | None = None  # path to a department id
     resident: str | None = None  # path to the owning resident id
+    # Public directory data (community names): every resident may read all of it.
+    public_to_residents: bool = False
 
 
 def scope_q(p: Principal, rules: ScopeRules) -> Q:
     path: str | None
     value: int | None
+    if p.is_resident and rules.public_to_residents:
+        return Q()
     if p.is_resident:
         path, value = rules.resident, p.id
     elif p.role == Role.admin:
