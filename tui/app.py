@@ -63,6 +63,7 @@ class LinliApp(App[None]):
         self.link: LinkState | str = "idle"
         self.live_signal: Signal[LiveEvent] = Signal(self, "live")
         self.reconnect_backoff = Backoff()
+        self.status_state: tuple[str, str, str] = (client.server, "idle", "")
 
     # -- start and sign-in ---------------------------------------------------
     def on_mount(self) -> None:
@@ -167,11 +168,11 @@ class LinliApp(App[None]):
 
     def update_status(self, detail: str = "") -> None:
         who = f"{self.me.display_name} · {self.me.role}" if self.me else self.client.server
-        for bar in self.screen.query(StatusBar):
-            bar.who, bar.link, bar.detail = who, str(self.link), detail
-
-    def on_screen_resume(self) -> None:
-        self.update_status()
+        self.status_state = (who, str(self.link), detail)
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                for bar in screen.query(StatusBar):
+                    bar.who, bar.link, bar.detail = self.status_state
 
     # -- global actions ------------------------------------------------------
     def action_show_help(self) -> None:

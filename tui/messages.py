@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from schemas.auth import StaffMe
+from schemas.directory import CommunityPublic, DepartmentPublic, StaffPublic
+from schemas.reports import CategoryOut, ReportPage, ReportRow, ReportStaff, TabCounts
 from tui.client import LinkState, LiveEvent
 
 
@@ -47,3 +49,34 @@ class ActionDone(Message):
 
     text: str
     ok: bool = True
+
+
+@dataclass
+class PageArrived(Message):
+    page: ReportPage
+    append: bool
+
+
+@dataclass
+class RowChanged(Message):
+    row: ReportRow
+    created: bool
+    counts: TabCounts | None
+
+
+@dataclass
+class NamesArrived(Message):
+    """Whatever of the directory loaded; a part that failed is None."""
+
+    communities: list[CommunityPublic] | None
+    departments: list[DepartmentPublic] | None
+    staff: list[StaffPublic] | None
+    categories: list[CategoryOut] | None
+
+
+@dataclass
+class ReportArrived(Message):
+    """A fresh copy of a report, with ``text`` saying what the last action did."""
+
+    report: ReportStaff
+    text: str = ""

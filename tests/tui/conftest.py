@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,17 @@ from sanic import Sanic
 from server.app import create_app
 from server.broker import Broker
 from server.config import Settings
-from tests.support.factories import World, make_world
+from server.models.people import Resident, ResidentHousehold
+from tests.support.factories import World, make_household, make_resident, make_world
+
+
+async def seed_reports_catalogue() -> None:
+    """The report categories, once the reports app is part of the server."""
+    try:
+        from server.services.reports.catalogue import seed_catalogue
+    except ImportError:
+        return
+    await seed_catalogue()
 
 
 @dataclass
@@ -20,6 +31,7 @@ class LiveServer:
     app: Sanic
     url: str
     world: World
+    resident: Resident  # bound to a household in the first community
 
 
 @pytest.fixture
@@ -32,9 +44,15 @@ async def live_server(settings: Settings, db: None, broker: Broker) -> AsyncIter
     await server.before_start()
     await server.after_start()
     port = server.server.sockets[0].getsockname()[1]
+    await seed_reports_catalogue()
     world = await make_world()
+    resident = await make_resident()
+    household = await make_household(world.communities[0])
+    await ResidentHousehold.create(
+        resident=resident, household=household, verified_at=datetime.now(UTC)
+    )
     try:
-        yield LiveServer(app, f"http://127.0.0.1:{port}", world)
+        yield LiveServer(app, f"http://127.0.0.1:{port}", world, resident)
     finally:
         await server.before_stop()
         await server.close()

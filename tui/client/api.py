@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from schemas.directory import CommunityPublic, DepartmentPublic, StaffPublic
+from schemas.reports import (
+    AssignIn,
+    CategoryOut,
+    CommentIn,
+    DispatchIn,
+    DuplicateOut,
+    LegReportIn,
+    MeetingIn,
+    QueueQuery,
+    ReportPage,
+    ReportPatch,
+    ReportStaff,
+    TransitionIn,
+)
 from tui.client.backoff import Backoff
 from tui.client.http import HttpClient
 from tui.client.live import LiveFeed, StateHook
+
+_TRIAGE = "/triage/reports"
 
 
 class LinliClient(HttpClient):
@@ -12,3 +29,70 @@ class LinliClient(HttpClient):
 
     def live(self, on_state: StateHook, backoff: Backoff | None = None) -> LiveFeed:
         return LiveFeed(self, on_state, backoff)
+
+    # -- directory -------------------------------------------------------------
+    async def communities(self) -> list[CommunityPublic]:
+        out: list[CommunityPublic] = await self.get("/communities", list[CommunityPublic])
+        return out
+
+    async def departments(self) -> list[DepartmentPublic]:
+        out: list[DepartmentPublic] = await self.get("/departments", list[DepartmentPublic])
+        return out
+
+    async def staff(self, community_id: int | None = None) -> list[StaffPublic]:
+        out: list[StaffPublic] = await self.get(
+            "/staff", list[StaffPublic], community_id=community_id, active="true"
+        )
+        return out
+
+    # -- reports -------------------------------------------------------------
+    async def queue(self, q: QueueQuery) -> ReportPage:
+        params = q.model_dump(exclude_defaults=True)
+        params["tab"] = q.tab
+        params["counts"] = "true" if q.counts else "false"
+        if "overdue" in params:
+            params["overdue"] = "true" if q.overdue else "false"
+        page: ReportPage = await self.get("/triage/queue", ReportPage, **params)
+        return page
+
+    async def report(self, report_id: int) -> ReportStaff:
+        r: ReportStaff = await self.get(f"/reports/{report_id}", ReportStaff)
+        return r
+
+    async def categories(self) -> list[CategoryOut]:
+        cats: list[CategoryOut] = await self.get("/reports/categories", list[CategoryOut])
+        return cats
+
+    async def duplicates(self, report_id: int) -> list[DuplicateOut]:
+        dups: list[DuplicateOut] = await self.get(
+            f"{_TRIAGE}/{report_id}/duplicates", list[DuplicateOut]
+        )
+        return dups
+
+    async def move(self, report_id: int, body: TransitionIn) -> ReportStaff:
+        return await self._staff("POST", f"/reports/{report_id}/transitions", body)
+
+    async def comment(self, report_id: int, body: CommentIn) -> ReportStaff:
+        return await self._staff("POST", f"/reports/{report_id}/comments", body)
+
+    async def assign(self, report_id: int, body: AssignIn) -> ReportStaff:
+        return await self._staff("POST", f"{_TRIAGE}/{report_id}/assign", body)
+
+    async def reclassify(self, report_id: int, body: ReportPatch) -> ReportStaff:
+        return await self._staff("PATCH", f"{_TRIAGE}/{report_id}", body)
+
+    async def dispatch(self, report_id: int, body: DispatchIn) -> ReportStaff:
+        return await self._staff("POST", f"{_TRIAGE}/{report_id}/dispatch", body)
+
+    async def accept_leg(self, report_id: int, leg_id: int) -> ReportStaff:
+        return await self._staff("POST", f"{_TRIAGE}/{report_id}/legs/{leg_id}/accept", None)
+
+    async def report_leg(self, report_id: int, leg_id: int, body: LegReportIn) -> ReportStaff:
+        return await self._staff("POST", f"{_TRIAGE}/{report_id}/legs/{leg_id}/report", body)
+
+    async def meeting(self, report_id: int, body: MeetingIn) -> ReportStaff:
+        return await self._staff("POST", f"{_TRIAGE}/{report_id}/meetings", body)
+
+    async def _staff(self, method: str, path: str, body: object) -> ReportStaff:
+        r: ReportStaff = await self.send(method, path, ReportStaff, body)  # type: ignore[arg-type]
+        return r

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+# A few codes deserve their own words; otherwise the status decides the lead phrase.
+_CODES = {
+    "illegal_move": "Not possible in this state",
+    "stale": "Someone else changed this first",
+    "bad_credentials": "Sign-in failed",
+}
 _PLAIN = {
     400: "The request was not understood",
     401: "You are not signed in",
     403: "You are not allowed to do that",
     404: "Not found (or not yours to see)",
-    409: "Someone else changed this first",
+    409: "Not possible right now",
     413: "That is too large",
     415: "That kind of file is not accepted",
     422: "Some of the input is not valid",
@@ -30,7 +36,7 @@ class ApiError(Exception):
 
     def plain(self) -> str:
         """One line a person can act on: the kind of failure, then the server's words."""
-        head = _PLAIN.get(self.status, f"Server error {self.status}")
+        head = _CODES.get(self.code) or _PLAIN.get(self.status, f"Server error {self.status}")
         text = f"{head}: {self.message}" if self.message else head
         fields = _field_errors(self.details)
         return f"{text} ({fields})" if fields else text

@@ -22,8 +22,10 @@ class WorkMode:
 def _modes() -> list[WorkMode]:
     # Imported here so a screen module can import the registry without a cycle.
     from tui.screens.activity import ActivityScreen
+    from tui.screens.board import BoardScreen
 
     return [
+        WorkMode("f2", "board", "Triage 工单", BoardScreen),
         WorkMode("f6", "activity", "Activity 动态", ActivityScreen),
     ]
 
@@ -34,8 +36,14 @@ SCREENS: dict[str, Callable[[], Screen[None]]] = {m.mode: m.screen for m in WORK
 
 def help_sections() -> list[tuple[str, type[Screen[None]]]]:
     """Each screen's own keys, in the order a person meets them."""
+    from tui.screens.detail import DetailScreen
+    from tui.screens.forms import Form
+
     sections: list[tuple[str, type[Screen[None]]]] = [("Sign-in 登录", LoginScreen)]
     for m in WORK_MODES:
         if isinstance(m.screen, type):
             sections.append((m.label, m.screen))
+            if m.mode == "board":
+                sections.append(("Report detail 工单详情", DetailScreen))
+    sections.append(("Forms 表单", Form))  # type: ignore[arg-type]
     return sections

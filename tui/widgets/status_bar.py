@@ -33,6 +33,12 @@ class StatusBar(Widget):
     link: reactive[str] = reactive("idle")
     detail: reactive[str] = reactive("")
 
+    def on_mount(self) -> None:
+        # A screen opened later starts with what the app already knows about the link.
+        state = getattr(self.app, "status_state", None)
+        if state is not None:
+            self.who, self.link, self.detail = state
+
     def render(self) -> Text:
         label, _ = _LINK.get(self.link, _LINK["idle"])
         style = {"live": "bold green", "connecting": "yellow"}.get(self.link, "bold red")
