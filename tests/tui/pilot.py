@@ -26,3 +26,12 @@ async def sign_in(pilot: Pilot, username: str, password: str) -> None:
     await pilot.press("enter")
     await type_text(pilot, password)
     await pilot.press("enter")
+
+
+async def settled(pilot: Pilot, screen_type: type) -> None:
+    """Wait until a screen of this type is current and has laid itself out."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, screen_type), screen_type.__name__)
+    await until(pilot, lambda: app.screen.is_mounted and app.screen.size.width > 0, "mounted")
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()

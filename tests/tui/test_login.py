@@ -8,10 +8,11 @@ from pathlib import Path
 
 from tests.support.factories import PASSWORD
 from tests.tui.conftest import LiveServer
-from tests.tui.pilot import sign_in, until
+from tests.tui.pilot import settled, sign_in, until
 from tests.tui.test_client import free_port
 from tui.app import LinliApp
 from tui.client import LinliClient, TokenStore
+from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
 from tui.widgets.outcome import Outcome
@@ -25,7 +26,7 @@ async def test_sign_in_help_and_sign_out(live_server: LiveServer, token_file: Pa
         assert isinstance(app.screen, LoginScreen)
         await sign_in(pilot, worker.username, PASSWORD)
         await until(pilot, lambda: app.me is not None, "signed in")
-        assert not isinstance(app.screen, LoginScreen)
+        await settled(pilot, BoardScreen)
         bar = app.screen.query_one(StatusBar)
         assert worker.display_name in bar.who
         assert stat.S_IMODE(os.stat(token_file).st_mode) == 0o600
@@ -65,6 +66,7 @@ async def test_stored_session_resumes_without_password(
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.me is not None, "session resumed")
         assert app.me is not None and app.me.id == worker.id
+        await settled(pilot, BoardScreen)
 
 
 async def test_server_down_is_shown_plainly(token_file: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from schemas.directory import CommunityPublic, DepartmentPublic, StaffPublic
+from schemas.notify import DeliveryPage, DeliveryPublic, DeliveryQuery, QueueStats
 from schemas.reports import (
     AssignIn,
     CategoryOut,
@@ -16,6 +17,16 @@ from schemas.reports import (
     ReportPatch,
     ReportStaff,
     TransitionIn,
+)
+from schemas.visits import (
+    Coverage,
+    CoverageQuery,
+    DayPlan,
+    DayPlanQuery,
+    DueList,
+    DueQuery,
+    VisitSyncBatch,
+    VisitSyncResponse,
 )
 from tui.client.backoff import Backoff
 from tui.client.http import HttpClient
@@ -96,3 +107,41 @@ class LinliClient(HttpClient):
     async def _staff(self, method: str, path: str, body: object) -> ReportStaff:
         r: ReportStaff = await self.send(method, path, ReportStaff, body)  # type: ignore[arg-type]
         return r
+
+    # -- notifications (secretary, admin) -------------------------------------
+    async def relay_stats(self) -> QueueStats:
+        out: QueueStats = await self.get("/notify/queue", QueueStats)
+        return out
+
+    async def deliveries(self, q: DeliveryQuery) -> DeliveryPage:
+        out: DeliveryPage = await self.get(
+            "/notify/deliveries", DeliveryPage, **q.model_dump(exclude_none=True)
+        )
+        return out
+
+    async def retry_delivery(self, delivery_id: int) -> DeliveryPublic:
+        out: DeliveryPublic = await self.send(
+            "POST", f"/notify/deliveries/{delivery_id}/retry", DeliveryPublic, None
+        )
+        return out
+
+    # -- visits ----------------------------------------------------------------
+    async def due(self, q: DueQuery) -> DueList:
+        out: DueList = await self.get("/visits/due", DueList, **q.model_dump(exclude_none=True))
+        return out
+
+    async def day_plan(self, q: DayPlanQuery) -> DayPlan:
+        out: DayPlan = await self.get(
+            "/visits/plan", DayPlan, **q.model_dump(mode="json", exclude_none=True)
+        )
+        return out
+
+    async def sync_visits(self, batch: VisitSyncBatch) -> VisitSyncResponse:
+        out: VisitSyncResponse = await self.send("POST", "/visits/sync", VisitSyncResponse, batch)
+        return out
+
+    async def coverage(self, q: CoverageQuery) -> Coverage:
+        out: Coverage = await self.get(
+            "/visits/coverage", Coverage, **q.model_dump(exclude_none=True)
+        )
+        return out

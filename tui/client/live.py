@@ -69,6 +69,18 @@ class LiveFeed:
             query["last_id"] = self.last_id
         return f"{base}{API}/live?{urlencode(query)}"
 
+    def _hello(self, raw: str | bytes) -> None:
+        # The hello frame names the id the stream continues from; remembering it means a
+        # drop before the first event still resumes without a gap.
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return
+        if not isinstance(data, dict) or data.get("type") != "hello":
+            return
+        if self.last_id is None and data.get("last_id") is not None:
+            self.last_id = str(data["last_id"])
+
     async def events(self) -> AsyncIterator[LiveEvent]:
         while True:
             self.on_state("connecting", "")
@@ -82,6 +94,7 @@ class LiveFeed:
                     async for raw in ws:
                         event = LiveEvent.parse(raw)
                         if event is None:
+                            self._hello(raw)
                             continue
                         if event.id:
                             self.last_id = event.id
