@@ -63,6 +63,7 @@ class LinliApp(App[None]):
         self.link: LinkState | str = "idle"
         self.live_signal: Signal[LiveEvent] = Signal(self, "live")
         self.reconnect_backoff = Backoff()
+        self.live_backoff = Backoff()
         self.status_state: tuple[str, str, str] = (client.server, "idle", "")
 
     # -- start and sign-in ---------------------------------------------------
@@ -118,7 +119,7 @@ class LinliApp(App[None]):
         def on_state(state: LinkState, detail: str) -> None:
             self.post_message(LinkChanged(state, detail))
 
-        feed = self.client.live(on_state)
+        feed = self.client.live(on_state, self.live_backoff)
         async for event in feed.events():
             self.post_message(LiveArrived(event))
 

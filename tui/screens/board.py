@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Input, Select, Tab, Tabs
 
 from schemas.reports import QueueQuery, ReportRow, TabCounts, TabName
@@ -40,6 +42,15 @@ ROW_TOPICS = {
 }
 
 
+class BoardTabs(Tabs):
+    """Tabs that tolerate a resize arriving while they are being torn down (Textual's own
+    handler looks up its underline bar unguarded, which fails when quitting mid-layout)."""
+
+    def _on_resize(self) -> None:
+        with contextlib.suppress(NoMatches):
+            super()._on_resize()
+
+
 class BoardScreen(LinliScreen):
     """Where the day starts: what is new, what is mine, what is late."""
 
@@ -66,7 +77,7 @@ class BoardScreen(LinliScreen):
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
-        yield Tabs(*[Tab(label, id=f"tab-{key}") for key, label in TABS], id="board-tabs")
+        yield BoardTabs(*[Tab(label, id=f"tab-{key}") for key, label in TABS], id="board-tabs")
         with Horizontal(id="filter-bar"):
             yield Input(placeholder="/ search 搜索", id="search")
             yield Select(
