@@ -5,12 +5,14 @@ from __future__ import annotations
 from sanic import Blueprint
 from sanic.blueprint_group import BlueprintGroup
 
-from server.api import auth, directory, health, openapi
+from server.api import auth, directory, health, openapi, reports, triage
 
 
 def api_group() -> BlueprintGroup:
     # Each resource module exposes ``bp``. Add new resources here.
-    return Blueprint.group(auth.bp, directory.bp, version=1, version_prefix="/api/v")
+    return Blueprint.group(
+        auth.bp, directory.bp, reports.bp, triage.bp, version=1, version_prefix="/api/v"
+    )
 
 
 def root_blueprints() -> list[Blueprint]:
