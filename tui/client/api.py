@@ -18,6 +18,17 @@ from schemas.reports import (
     ReportStaff,
     TransitionIn,
 )
+from schemas.rota import (
+    GenerateRequest,
+    OnDuty,
+    RotaDraft,
+    RotaGrid,
+    RotaPage,
+    RotaSummary,
+    SwapDecision,
+    SwapList,
+    SwapPublic,
+)
 from schemas.visits import (
     Coverage,
     CoverageQuery,
@@ -143,5 +154,41 @@ class LinliClient(HttpClient):
     async def coverage(self, q: CoverageQuery) -> Coverage:
         out: Coverage = await self.get(
             "/visits/coverage", Coverage, **q.model_dump(exclude_none=True)
+        )
+        return out
+
+    # -- rota --------------------------------------------------------------------
+    async def rotas(self, community_id: int) -> RotaPage:
+        out: RotaPage = await self.get(f"/rota/communities/{community_id}/rotas", RotaPage)
+        return out
+
+    async def rota_grid(self, rota_id: int) -> RotaGrid:
+        out: RotaGrid = await self.get(f"/rota/rotas/{rota_id}", RotaGrid)
+        return out
+
+    async def on_duty(self, community_id: int) -> OnDuty:
+        out: OnDuty = await self.get(f"/rota/communities/{community_id}/on-duty", OnDuty)
+        return out
+
+    async def generate_rota(self, community_id: int, body: GenerateRequest) -> RotaDraft:
+        out: RotaDraft = await self.send(
+            "POST", f"/rota/communities/{community_id}/generate", RotaDraft, body
+        )
+        return out
+
+    async def publish_rota(self, rota_id: int) -> RotaSummary:
+        out: RotaSummary = await self.send(
+            "POST", f"/rota/rotas/{rota_id}/publish", RotaSummary, None
+        )
+        return out
+
+    async def swaps(self, rota_id: int) -> SwapList:
+        out: SwapList = await self.get(f"/rota/rotas/{rota_id}/swaps", SwapList)
+        return out
+
+    async def decide_swap(self, swap_id: int, approve: bool, note: str = "") -> SwapPublic:
+        verb = "approve" if approve else "deny"
+        out: SwapPublic = await self.send(
+            "POST", f"/rota/swaps/{swap_id}/{verb}", SwapPublic, SwapDecision(note=note)
         )
         return out

@@ -19,15 +19,22 @@ class WorkMode:
     roles: frozenset[str] | None = None  # None: every staff role
 
 
+ROTA_ROLES = frozenset({"worker", "secretary", "admin"})
+
+
 def _modes() -> list[WorkMode]:
     # Imported here so a screen module can import the registry without a cycle.
     from tui.screens.activity import ActivityScreen
     from tui.screens.board import BoardScreen
     from tui.screens.ops import OpsScreen
+    from tui.screens.rota import RotaScreen
     from tui.screens.visits import VisitsScreen
 
     return [
         WorkMode("f2", "board", "Triage 工单", BoardScreen),
+        WorkMode(
+            "f3", "rota", "Rota 排班", RotaScreen, frozenset({"worker", "secretary", "admin"})
+        ),
         WorkMode("f4", "visits", "Visits 走访", VisitsScreen, frozenset({"worker", "secretary"})),
         WorkMode("f5", "ops", "Notify 通知运维", OpsScreen, frozenset({"secretary", "admin"})),
         WorkMode("f6", "activity", "Activity 动态", ActivityScreen),
