@@ -268,6 +268,21 @@ class GridShift(BaseModel):
     end: time
 
 
+class StreetDraftItem(BaseModel):
+    community_id: int
+    community_name: str
+    status: str  # optimal | feasible | infeasible | unknown | not_set_up
+    rota: RotaSummary | None
+    explanation: Explanation
+
+
+class StreetDraft(BaseModel):
+    """One draft per community of a street, solved side by side."""
+
+    street_id: int
+    items: list[StreetDraftItem]
+
+
 class RotaGrid(BaseModel):
     """Posts × shifts × days with names: what the terminal's rota screen draws."""
 

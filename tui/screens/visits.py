@@ -84,6 +84,7 @@ class VisitsScreen(LinliScreen):
         super().__init__()
         self.items: list[DueItem] = []
         self.plan_only = False
+        self.coverage: Coverage | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -188,7 +189,7 @@ class VisitsScreen(LinliScreen):
         self.post_message(CoverageArrived(cov))
 
     def on_coverage_arrived(self, msg: CoverageArrived) -> None:
-        c = msg.coverage
+        c = self.coverage = msg.coverage
         trend = "  ".join(f"{w.week_start:%m-%d}:{w.households_met}" for w in c.trend[-8:])
         body: list[RenderableType] = [
             coverage_table(f"Coverage 覆盖 as of {c.as_of}", [c.total]),
