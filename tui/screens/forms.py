@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
 from schemas.reports import AssignIn, DuplicateOut, ReportPatch
@@ -42,8 +42,9 @@ class Form(ModalScreen[R | None], Generic[R]):
             yield from self.fields()
             yield Outcome(classes="form-outcome")
             with Horizontal(classes="form-buttons"):
-                yield Button("Submit ^S", variant="primary", id="submit")
-                yield Button("Cancel Esc", id="cancel")
+                yield Button("Submit ^S", variant="primary", id="submit", compact=True)
+                yield Button("Cancel Esc", id="cancel", compact=True)
+        yield Footer()
 
     def fields(self) -> ComposeResult:
         yield from ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from rich.cells import cell_len
 from rich.text import Text
 
 PRIORITY = {
@@ -67,11 +68,31 @@ def countdown_text(due: datetime | None, now: datetime, *, paused: bool = False)
 
 
 def age_text(created: datetime, now: datetime) -> Text:
-    return Text(span(now - created), style="dim")
+    """How long ago, in one unit below a day so it fits a narrow column: 45m, 10h, 2d4h."""
+    delta = now - created
+    if timedelta(hours=1) <= delta < timedelta(days=1):
+        return Text(f"{int(delta.total_seconds() // 3600)}h", style="dim")
+    return Text(span(delta), style="dim")
 
 
 def fit(text: str, cells: int) -> Text:
-    """Cut to a width in terminal cells (a Chinese character takes two), with an ellipsis."""
-    t = Text(text)
-    t.truncate(cells, overflow="ellipsis")
-    return t
+    """Cut to a width in terminal cells (a Chinese character takes two) and end with an
+    ellipsis; never a half character and no stray padding before the ellipsis."""
+    if cell_len(text) <= cells:
+        return Text(text)
+    out, used = [], 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > cells - 1:
+            break
+        out.append(ch)
+        used += w
+    return Text("".join(out) + "…")
+
+
+def short_place(name: str) -> str:
+    """愚园居委 → 愚园: the suffix is the same on every row and wastes a narrow column."""
+    for suffix in ("居民委员会", "居委会", "居委", "社区", "村委会", "村委"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name

@@ -13,7 +13,14 @@ from textual.widgets import DataTable
 from schemas.directory import DepartmentPublic, StaffPublic
 from schemas.reports import CategoryOut, ReportRow
 from tui.messages import NamesArrived
-from tui.widgets.cells import age_text, countdown_text, fit, priority_text, status_text
+from tui.widgets.cells import (
+    age_text,
+    countdown_text,
+    fit,
+    priority_text,
+    short_place,
+    status_text,
+)
 
 HIGHLIGHT = "on #1f4d2b"
 HIGHLIGHT_SECONDS = 8.0
@@ -64,11 +71,11 @@ class Labels:
 
 # (key, header, narrow width, wide width); the title takes whatever is left.
 COLUMNS = [
-    ("id", "#", 6, 7),
+    ("id", "#", 5, 7),
     ("priority", "级", 4, 4),
-    ("due", "时限", 8, 9),
+    ("due", "时限", 7, 9),
     ("category", "类别", 8, 10),
-    ("community", "社区", 6, 12),
+    ("community", "社区", 4, 12),
     ("age", "已过", 5, 6),
     ("owner", "负责人", 6, 12),
     ("status", "状态", 6, 6),
@@ -128,7 +135,7 @@ class ReportTable(DataTable[Text]):
             priority_text(r.priority),
             countdown_text(r.due_at, now, paused=r.paused),
             fit(self.labels.category(r.category), self.columns["category"].width),  # type: ignore[index]
-            fit(self.labels.community(r.community_id), self.columns["community"].width),  # type: ignore[index]
+            self._community(r.community_id),
             age_text(r.created_at, now),
             fit(self.labels.owner(r.owner_id), self.columns["owner"].width),  # type: ignore[index]
             status_text(r.status),
@@ -138,6 +145,11 @@ class ReportTable(DataTable[Text]):
             for c in cells:
                 c.stylize(lit)
         return cells
+
+    def _community(self, cid: int) -> Text:
+        width = self.columns["community"].width  # type: ignore[index]
+        name = self.labels.community(cid)
+        return fit(name if width >= 10 else short_place(name), width)
 
     # -- data ------------------------------------------------------------------
     def show(self, rows: list[ReportRow], *, append: bool = False) -> None:

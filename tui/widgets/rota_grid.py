@@ -51,11 +51,12 @@ class RotaTable(DataTable[Text]):
         self.clear(columns=True)
         days = week_days(grid, week)
         width = self.size.width or 80
-        label_w = 16 if width >= 110 else 12
-        day_w = max(6, (width - label_w - 2 - 2 * len(days)) // max(1, len(days)))
+        label_w = 18 if width >= 110 else 14
+        day_w = max(6, (width - label_w - 4 - 2 * len(days)) // max(1, len(days)))
         self.add_column("岗位 · 班次", width=label_w, key="slot")
         for d in days:
-            head = f"{d:%m-%d} {WEEKDAYS[d.weekday()]}"
+            wd = WEEKDAYS[d.weekday()]
+            head = f"{d:%m-%d} {wd}" if day_w >= 8 else f"{wd} {d.day:02d}"
             style = "bold reverse" if d == today else "bold"
             self.add_column(Text(head, style=style), width=day_w, key=d.isoformat())
         cells = {(c.day, c.shift_id, c.post_id): c.staff for c in grid.cells}
