@@ -17,7 +17,14 @@ from textual.signal import Signal
 
 from schemas.auth import StaffMe
 from tui.client import ApiError, Backoff, LinkState, LinliClient, LiveEvent
-from tui.messages import LinkChanged, LiveArrived, ServerDown, ServerUp, SignedIn
+from tui.messages import (
+    LinkChanged,
+    LiveArrived,
+    ServerDown,
+    ServerUp,
+    SessionUnresumed,
+    SignedIn,
+)
 from tui.screens import registry
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
@@ -39,9 +46,14 @@ class LinliApp(App[None]):
     MODES: ClassVar = {"login": LoginScreen}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "show_help", "Help"),
-        *[Binding(m.key, f"go('{m.mode}')", m.label.split()[0]) for m in registry.WORK_MODES],
-        Binding("ctrl+o", "sign_out", "Sign out"),
-        Binding("ctrl+q", "quit", "Quit"),
+        # Desk keys stay out of the footer (Help and the palette list them) so each screen's
+        # own keys get the room, which matters at 80 columns.
+        *[
+            Binding(m.key, f"go('{m.mode}')", m.label.split()[0], show=False)
+            for m in registry.WORK_MODES
+        ],
+        Binding("ctrl+o", "sign_out", "Sign out", show=False),
+        Binding("ctrl+q", "quit", "Quit", show=False),
     ]
 
     def __init__(
@@ -68,9 +80,11 @@ class LinliApp(App[None]):
 
     # -- start and sign-in ---------------------------------------------------
     def on_mount(self) -> None:
-        self.switch_mode("login")
+        # With a stored session the sign-in screen is skipped unless resuming fails.
         if self.client.tokens is not None:
             self.resume_session()
+        else:
+            self.switch_mode("login")
 
     async def on_unmount(self) -> None:
         if self.owns_client:
@@ -81,10 +95,18 @@ class LinliApp(App[None]):
         try:
             me = await self.client.resume()
         except ApiError as exc:
+            self.post_message(SessionUnresumed(exc.plain()))
             self.post_message(ServerDown(exc.plain()))
             return
-        if me is not None:
+        if me is None:
+            self.post_message(SessionUnresumed("Your session has ended; please sign in again"))
+        else:
             self.post_message(SignedIn(me))
+
+    @on(SessionUnresumed)
+    async def _unresumed(self, msg: SessionUnresumed) -> None:
+        await self.switch_mode("login")
+        self.screen.query_one("#login-outcome").say(msg.text, ok=False)  # type: ignore[attr-defined]
 
     @on(SignedIn)
     async def _signed_in(self, msg: SignedIn) -> None:

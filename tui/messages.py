@@ -18,6 +18,13 @@ class SignedIn(Message):
 
 
 @dataclass
+class SessionUnresumed(Message):
+    """A stored session could not be picked up; ``text`` says why."""
+
+    text: str
+
+
+@dataclass
 class SignInFailed(Message):
     text: str
 

@@ -416,10 +416,12 @@ def routes() -> dict[tuple[str, str], Any]:
     }
 
 
-def transport() -> httpx.MockTransport:
+def transport(seen: list[httpx.Request] | None = None) -> httpx.MockTransport:
     table = routes()
 
     def handle(request: httpx.Request) -> httpx.Response:
+        if seen is not None:
+            seen.append(request)
         body = table.get((request.method, request.url.path))
         if body is None:
             err = {"code": "not_found", "message": f"no route for {request.url.path}"}
@@ -429,10 +431,13 @@ def transport() -> httpx.MockTransport:
     return httpx.MockTransport(handle)
 
 
-def canned_app(tmp: Path, *, signed_in: bool = True) -> LinliApp:
+def canned_app(
+    tmp: Path, *, signed_in: bool = True, seen: list[httpx.Request] | None = None
+) -> LinliApp:
+    """The terminal on the canned street; requests it makes are appended to ``seen``."""
     store = TokenStore(tmp / "tokens.json")
     if signed_in:
         store.save(SERVER, StoredTokens("access-token", "refresh-token"))
-    client = LinliClient(SERVER, store, transport=transport())
+    client = LinliClient(SERVER, store, transport=transport(seen))
     clock: Callable[[], datetime] = lambda: NOW  # noqa: E731
     return LinliApp(client, clock=clock, live=False)

@@ -17,6 +17,7 @@ from tests.tui.canned import canned_app
 from tests.tui.pilot import until
 from tui.screens.board import BoardScreen
 from tui.screens.detail import DetailScreen
+from tui.screens.forms import FilterForm
 from tui.screens.handoff_forms import DispatchForm
 from tui.screens.ops import OpsScreen
 from tui.screens.rota import RotaScreen
@@ -47,6 +48,13 @@ async def dispatch(pilot: Pilot[Any]) -> None:
     await detail(pilot)
     await pilot.press("d")
     await until(pilot, lambda: isinstance(pilot.app.screen, DispatchForm), "form")
+    await pilot.pause()
+
+
+async def filters(pilot: Pilot[Any]) -> None:
+    await board(pilot)
+    await pilot.press("f")
+    await until(pilot, lambda: isinstance(pilot.app.screen, FilterForm), "filter form")
     await pilot.pause()
 
 
@@ -103,6 +111,7 @@ SCREENS: dict[str, Step] = {
     "board": board,
     "detail": detail,
     "dispatch": dispatch,
+    "filters": filters,
     "help": help_screen,
     "rota": rota,
     "rota_explained": rota_explained,

@@ -71,6 +71,7 @@ class LinliClient(HttpClient):
     async def queue(self, q: QueueQuery) -> ReportPage:
         params = q.model_dump(exclude_defaults=True)
         params["tab"] = q.tab
+        params["limit"] = q.limit
         params["counts"] = "true" if q.counts else "false"
         if "overdue" in params:
             params["overdue"] = "true" if q.overdue else "false"

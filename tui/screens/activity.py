@@ -7,10 +7,11 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from tui.client import LiveEvent
 from tui.screens.base import LinliScreen
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.status_bar import StatusBar
 
 TOPIC_LABEL = {
@@ -54,7 +55,7 @@ class ActivityScreen(LinliScreen):
         table.add_column("event", width=22, key="topic")
         table.add_column("what", key="what")
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.linli.live_signal.subscribe(self, self.add_event)

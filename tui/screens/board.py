@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
-from textual.widgets import Footer, Input, Select, Tab, Tabs
+from textual.widgets import Input, Static, Tab, Tabs
 
 from schemas.reports import QueueQuery, ReportRow, TabCounts, TabName
 from tui.client import ApiError, LiveEvent
 from tui.messages import ActionDone, NamesArrived, PageArrived, RowChanged
 from tui.screens.base import LinliScreen
-from tui.widgets.cells import PRIORITY, STATUS
+from tui.screens.forms import FilterForm, Filters
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
 from tui.widgets.report_table import Labels, ReportTable
 from tui.widgets.status_bar import StatusBar
@@ -74,26 +75,17 @@ class BoardScreen(LinliScreen):
         self.next_cursor: str | None = None
         self.loading_more = False
         self.labels = Labels()
+        self.filters = Filters()
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield BoardTabs(*[Tab(label, id=f"tab-{key}") for key, label in TABS], id="board-tabs")
         with Horizontal(id="filter-bar"):
             yield Input(placeholder="/ search 搜索", id="search")
-            yield Select(
-                [(f"{label}", key) for key, (label, _) in PRIORITY.items()],
-                prompt="级",
-                id="priority",
-            )
-            yield Select(
-                [(label, key) for key, (label, _) in STATUS.items()],
-                prompt="状态",
-                id="status",
-            )
-            yield Select([], prompt="类别", id="category")
+            yield Static(self.filters.describe(self.labels), id="filter-summary")
         yield ReportTable(self.labels, self.now, id="board")
         yield Outcome(id="board-outcome")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.labels.me_id = self.me.id
@@ -109,15 +101,13 @@ class BoardScreen(LinliScreen):
     # -- loading -------------------------------------------------------------
     def query_for(self, cursor: str | None = None) -> QueueQuery:
         search = self.query_one("#search", Input).value.strip()
-        prio = self.query_one("#priority", Select).value
-        status = self.query_one("#status", Select).value
-        cat = self.query_one("#category", Select).value
+        f = self.filters
         return QueueQuery(
             tab=self.tab,
             q=search[:50] or None,
-            priority=[prio] if isinstance(prio, str) else [],  # type: ignore[list-item]
-            status=[status] if isinstance(status, str) else [],  # type: ignore[list-item]
-            category=[cat] if isinstance(cat, str) else [],
+            priority=[f.priority] if f.priority else [],
+            status=[f.status] if f.status else [],
+            category=[f.category] if f.category else [],
             limit=PAGE,
             cursor=cursor,
             counts=cursor is None,
@@ -176,10 +166,7 @@ class BoardScreen(LinliScreen):
 
     def on_names_arrived(self, msg: NamesArrived) -> None:
         self.labels.learn(msg)
-        if msg.categories:
-            self.query_one("#category", Select).set_options(
-                [(c.name, c.code) for c in msg.categories]
-            )
+        self.query_one("#filter-summary", Static).update(self.filters.describe(self.labels))
         self.query_one(ReportTable).redraw()
 
     # -- events --------------------------------------------------------------
@@ -191,9 +178,9 @@ class BoardScreen(LinliScreen):
             self.load()
 
     @on(Input.Submitted, "#search")
-    @on(Select.Changed)
-    def _filters_changed(self) -> None:
+    def _search(self) -> None:
         self.load()
+        self.query_one(ReportTable).focus()
 
     @on(ReportTable.NearEnd)
     def _more(self) -> None:
@@ -251,7 +238,13 @@ class BoardScreen(LinliScreen):
         self.query_one("#search", Input).focus()
 
     def action_filters(self) -> None:
-        self.query_one("#priority", Select).focus()
+        def chosen(filters: Filters | None) -> None:
+            if filters is not None and filters != self.filters:
+                self.filters = filters
+                self.query_one("#filter-summary", Static).update(filters.describe(self.labels))
+                self.load()
+
+        self.app.push_screen(FilterForm(self.filters, self.labels), chosen)
 
     def action_back_to_table(self) -> None:
         self.query_one(ReportTable).focus()

@@ -9,7 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from schemas.reports import CommentIn, ReportStaff, TransitionIn
 from tui.client import ApiError
@@ -17,6 +17,7 @@ from tui.messages import ActionDone, ReportArrived
 from tui.screens.base import LinliScreen
 from tui.screens.forms import AssignForm, MergeForm, NoteForm, PatchForm
 from tui.screens.handoff_forms import DispatchForm, LegReportForm, MeetingForm
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
 from tui.widgets.report_table import Labels
 from tui.widgets.report_view import report_body, report_header
@@ -75,7 +76,7 @@ class DetailScreen(LinliScreen):
         with VerticalScroll(id="detail-body"):
             yield Static(id="detail-content")
         yield Outcome(id="detail-outcome")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail-body").focus()

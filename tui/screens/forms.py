@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import ValidationError
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, TextArea
+from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
-from schemas.reports import AssignIn, DuplicateOut, ReportPatch
-from tui.widgets.cells import PRIORITY, status_text
+from schemas.reports import AssignIn, DuplicateOut, PriorityName, ReportPatch, StatusName
+from tui.widgets.cells import PRIORITY, STATUS, status_text
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
 from tui.widgets.report_table import Labels
 
@@ -44,7 +47,7 @@ class Form(ModalScreen[R | None], Generic[R]):
             with Horizontal(classes="form-buttons"):
                 yield Button("Submit ^S", variant="primary", id="submit", compact=True)
                 yield Button("Cancel Esc", id="cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def fields(self) -> ComposeResult:
         yield from ()
@@ -67,6 +70,71 @@ class Form(ModalScreen[R | None], Generic[R]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The board's filters beyond its tab and search; None means any."""
+
+    priority: PriorityName | None = None
+    status: StatusName | None = None
+    category: str | None = None
+
+    def describe(self, labels: Labels) -> Text:
+        def part(name: str, value: str | None) -> Text:
+            return Text.assemble((f"{name} ", "dim"), (value or "全部", "bold" if value else ""))
+
+        prio = PRIORITY[self.priority][0] if self.priority else None
+        status = STATUS[self.status][0] if self.status else None
+        cat = labels.category(self.category) if self.category else None
+        return Text("  ").join(
+            [part("级", prio), part("状态", status), part("类别", cat), Text("f 筛选", "dim")]
+        )
+
+
+class FilterForm(Form[Filters]):
+    """Choose priority, status and category; a blank choice means any."""
+
+    TITLE_TEXT = "Filter 筛选"
+
+    def __init__(self, current: Filters, labels: Labels) -> None:
+        super().__init__()
+        self.current = current
+        self.labels = labels
+
+    def fields(self) -> ComposeResult:
+        c = self.current
+        yield Label("Priority 优先级", classes="form-hint")
+        yield Select(
+            [(label, key) for key, (label, _) in PRIORITY.items()],
+            value=c.priority or Select.NULL,
+            prompt="全部 any",
+            id="priority",
+        )
+        yield Label("Status 状态", classes="form-hint")
+        yield Select(
+            [(label, key) for key, (label, _) in STATUS.items()],
+            value=c.status or Select.NULL,
+            prompt="全部 any",
+            id="status",
+        )
+        yield Label("Category 类别", classes="form-hint")
+        yield Select(
+            [(x.name, x.code) for x in self.labels.category_list],
+            value=c.category or Select.NULL,
+            prompt="全部 any",
+            id="category",
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#priority", Select).focus()
+
+    def build(self) -> Filters:
+        def value(wid: str) -> Any:
+            v = self.query_one(wid, Select).value
+            return v if isinstance(v, str) else None
+
+        return Filters(value("#priority"), value("#status"), value("#category"))
 
 
 class NoteForm(Form[str]):

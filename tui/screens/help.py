@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from tui.widgets.key_footer import KeyFooter
 
 _KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter"}
 
@@ -61,4 +63,4 @@ class HelpScreen(ModalScreen[None]):
             text.append("\n")
         with VerticalScroll(id="help-body"):
             yield Static(text)
-        yield Footer()
+        yield KeyFooter()

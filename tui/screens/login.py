@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label
+from textual.widgets import Button, Input, Label
 
 from tui.client import ApiError
 from tui.messages import SignedIn, SignInFailed
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
 
 
@@ -32,7 +33,7 @@ class LoginScreen(Screen[None]):
             yield Input(placeholder="password 密码", password=True, id="password")
             yield Button("Sign in", variant="primary", id="sign-in")
             yield Outcome(id="login-outcome")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()

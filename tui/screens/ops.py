@@ -12,13 +12,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from schemas.notify import DeliveryPage, DeliveryQuery, QueueStats
 from tui.client import ApiError
 from tui.messages import ActionDone
 from tui.screens.base import LinliScreen
 from tui.widgets.cells import span
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
 from tui.widgets.status_bar import StatusBar
 
@@ -87,7 +88,7 @@ class OpsScreen(LinliScreen):
             table.add_column(label, key=key, width=width)
         yield table
         yield Outcome(id="ops-outcome")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#ops-letters").focus()

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from schemas.rota import Explanation, GenerateRequest, OnDuty, RotaGrid, RotaSummary
 from tui.client import ApiError
 from tui.messages import ActionDone
 from tui.screens.base import LinliScreen
 from tui.screens.rota_forms import GenerateForm, SwapsScreen
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
 from tui.widgets.rota_grid import RotaTable, week_days, weeks_in
 from tui.widgets.status_bar import StatusBar
@@ -98,7 +99,7 @@ class RotaScreen(LinliScreen):
         with VerticalScroll(id="rota-explain", classes="-hidden"):
             yield Static("", id="rota-explain-body")
         yield Outcome(id="rota-outcome")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def community_id(self) -> int | None:

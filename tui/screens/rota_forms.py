@@ -13,11 +13,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from schemas.rota import GenerateRequest, RotaGrid, SwapPublic
 from tui.client import ApiError, LinliClient
 from tui.screens.forms import Form
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
 
 
@@ -89,7 +90,7 @@ class SwapsScreen(ModalScreen[bool]):
                 table.add_column(col)
             yield table
             yield Outcome(id="swaps-outcome")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()

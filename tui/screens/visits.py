@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import ContentSwitcher, DataTable, Footer, Static
+from textual.widgets import ContentSwitcher, DataTable, Static
 
 from schemas.visits import (
     Coverage,
@@ -30,6 +30,7 @@ from tui.messages import ActionDone
 from tui.screens.base import LinliScreen
 from tui.screens.visit_form import VisitForm, address
 from tui.widgets.cells import fit
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
 from tui.widgets.status_bar import StatusBar
 
@@ -106,7 +107,7 @@ class VisitsScreen(LinliScreen):
             with VerticalScroll(id="visits-coverage"):
                 yield Static("coverage …", id="coverage-body")
         yield Outcome(id="visits-outcome")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#visits-due").focus()
