@@ -8,6 +8,7 @@ drift from the code. Error responses all use the one error shape.
 from __future__ import annotations
 
 import inspect
+from functools import partial
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
@@ -15,9 +16,9 @@ from pydantic.json_schema import models_json_schema
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
 
-from schemas.common import ErrorBody
+from schemas.common import MAX_ID, ErrorBody
 from server.api.respond import send
-from server.api.validation import DOC, MAX_ID, RouteDoc, returns
+from server.api.validation import DOC, RouteDoc, returns
 from server.auth.access import policy_of, public
 from server.context import REQUEST_ID_PATTERN
 
@@ -71,15 +72,17 @@ def build_spec(app: Sanic) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(app.router.routes, key=lambda r: r.path):
         handler = route.handler
+        if isinstance(handler, partial) and handler.args:
+            handler = handler.args[0]  # a WebSocket route: Sanic's wrapper around ours
         doc = _doc(handler)
         policy = policy_of(handler)
         path = "/" + "/".join(
             f"{{{p[1:-1].split(':')[0]}}}" if p.startswith("<") else p for p in route.parts
         )
         params: list[dict[str, Any]] = [{"$ref": "#/components/parameters/RequestId"}]
-        for name, info in route.params.items():
+        for info in route.params.values():
             schema = _CAST.get(info.cast, {"type": "string"})
-            params.append({"name": name, "in": "path", "required": True, "schema": schema})
+            params.append({"name": info.name, "in": "path", "required": True, "schema": schema})
         if doc.query is not None:
             qs = doc.query.model_json_schema(ref_template=REF)
             required = set(qs.get("required", []))
@@ -98,6 +101,11 @@ def build_spec(app: Sanic) -> dict[str, Any]:
                 entry["content"] = _content(model, seen)
             responses[str(status)] = _with_headers(entry, status)
         error_codes = set(doc.errors) | ALWAYS
+        if getattr(route.extra, "websocket", False):
+            # A plain request that asks for no upgrade is refused: 426 from Sanic's own
+            # server, 400 when served through ASGI.
+            responses.setdefault("101", {"description": "Switched to the WebSocket protocol"})
+            error_codes |= {400, 426}
         if doc.body is not None or doc.raw_body is not None or doc.query is not None:
             error_codes |= {400, 422}
         if route.params:

@@ -6,6 +6,9 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 
 from schemas.reports import (
+    Budget,
+    CategoryAdmin,
+    CategoryIn,
     CategoryOut,
     CommentIn,
     ConfirmIn,
@@ -20,7 +23,7 @@ from schemas.reports import (
 )
 from server.api.respond import send
 from server.api.validation import body, query, raw_body, returns
-from server.auth.access import access, residents_only
+from server.auth.access import access, residents_only, staff
 from server.domain.errors import Invalid, NotFound
 from server.domain.lifecycle import Move
 from server.models.people import Role
@@ -30,7 +33,7 @@ from server.services.media import MediaStore
 from server.services.reports import catalogue
 from server.services.reports.access import get_visible
 from server.services.reports.queries import Probe, duplicates
-from server.services.reports.views import view_for
+from server.services.reports.views import public_view, view_for
 
 bp = Blueprint("reports", url_prefix="/reports")
 # Residents and staff of every role; record-level scope decides what each may touch.
@@ -45,6 +48,11 @@ REPORT_VIEW = {
                 {"$ref": "#/components/schemas/ReportStaff"},
             ]
         }
+    }
+}
+CATEGORIES_ADMIN = {
+    "application/json": {
+        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CategoryAdmin"}}
     }
 }
 CATEGORIES = {
@@ -78,6 +86,39 @@ async def categories(request: Request) -> HTTPResponse:
     )
 
 
+@bp.get("/categories/all")
+@staff(Role.admin)
+@returns(CATEGORIES_ADMIN)
+async def categories_admin(request: Request) -> HTTPResponse:
+    """Every category with its working-time budgets, inactive ones included."""
+    return send([_category_admin(c) for c in await catalogue.everything()])
+
+
+@bp.put("/categories/<code:[a-z][a-z0-9_]{1,31}>")
+@staff(Role.admin)
+@body(CategoryIn)
+@returns(CategoryAdmin)
+async def save_category(request: Request, code: str) -> HTTPResponse:
+    """Add or change a category and its budgets (new reports use them at once)."""
+    await catalogue.upsert(code, request.ctx.body, request.ctx.principal)
+    found = next(c for c in await catalogue.everything() if c.code == code)
+    return send(_category_admin(found))
+
+
+def _category_admin(c: catalogue.CategoryInfo) -> CategoryAdmin:
+    return CategoryAdmin(
+        code=c.code,
+        name=c.name,
+        urgent=c.urgent,
+        default_priority=c.default_priority,
+        active=c.active,
+        budgets={
+            p: Budget(accept_minutes=a, respond_minutes=r, resolve_minutes=z)
+            for p, (a, r, z) in c.budgets.items()
+        },
+    )
+
+
 @bp.post("/")
 @access(roles=(Role.worker, Role.secretary, Role.street_dispatcher, Role.admin), residents=True)
 @body(ReportCreate)
@@ -97,7 +138,9 @@ async def create(request: Request) -> HTTPResponse:
         dupes = await duplicates(
             Probe(r.community_id, r.category_id, r.lat, r.lng, r.created_at, r.id)
         )
-    out = CreatedReport(report=await view_for(r, p), duplicates=dupes)
+    # Residents get the report without its one-entry timeline: creates are hot.
+    view = await public_view(r, p, with_timeline=False) if p.is_resident else await view_for(r, p)
+    out = CreatedReport(report=view, duplicates=dupes)
     return send(out, 201 if made.created else 200)
 
 

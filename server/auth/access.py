@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, TypeVar
 
 from sanic import Request, Sanic
@@ -99,7 +99,11 @@ def policy_of(handler: Any) -> Policy | None:
         found = getattr(handler, MARK, None)
         if found is not None:
             return found  # type: ignore[no-any-return]
-        handler = getattr(handler, "__wrapped__", None) or getattr(handler, "func", None)
+        if isinstance(handler, partial) and handler.args and callable(handler.args[0]):
+            # Sanic wraps WebSocket handlers as partial(app._websocket_handler, handler)
+            handler = handler.args[0]
+        else:
+            handler = getattr(handler, "__wrapped__", None) or getattr(handler, "func", None)
         seen += 1
     return None
 
