@@ -17,6 +17,7 @@ from server.context import client_ip_var, configure_logging, request_id_var
 from server.db import close_db, init_db
 from server.notify.wechat import WeChatGateway
 from server.services.auth import AuthService, LoginPolicy
+from server.services.open311_keys import Open311Keys
 
 _names = itertools.count()
 
@@ -74,6 +75,7 @@ def create_app(
             delay_base=0.0 if settings.linli_env == "test" else 0.25,
         ),
     )
+    app.ctx.api_keys = Open311Keys(app.ctx.broker)
 
     app.blueprint(api_group())
     for bp in root_blueprints():

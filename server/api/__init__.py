@@ -5,14 +5,16 @@ from __future__ import annotations
 from sanic import Blueprint
 from sanic.blueprint_group import BlueprintGroup
 
-from server.api import auth, directory, health, openapi
+from server.api import auth, directory, health, open311, open311_keys, openapi
 
 
 def api_group() -> BlueprintGroup:
     # Each resource module exposes ``bp``. Add new resources here.
-    return Blueprint.group(auth.bp, directory.bp, version=1, version_prefix="/api/v")
+    return Blueprint.group(
+        auth.bp, directory.bp, open311_keys.bp, version=1, version_prefix="/api/v"
+    )
 
 
 def root_blueprints() -> list[Blueprint]:
     """Blueprints outside /api/v1 (health probes, other protocols)."""
-    return [health.bp, openapi.bp]
+    return [health.bp, openapi.bp, open311.bp]

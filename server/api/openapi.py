@@ -44,6 +44,16 @@ def _content(item: Any, seen: set[type[BaseModel]]) -> dict[str, Any]:
     return {"application/json": {"schema": _ref(item, seen)}}
 
 
+def _template(part: str) -> str:
+    """A path segment in OpenAPI's template syntax: ``<code:ext=json>`` is ``{code}.json``."""
+    if not part.startswith("<"):
+        return part
+    name, _, kind = part[1:-1].partition(":")
+    if kind.startswith("ext="):
+        return f"{{{name}}}.{kind[4:]}"
+    return f"{{{name}}}"
+
+
 def build_spec(app: Sanic) -> dict[str, Any]:
     seen: set[type[BaseModel]] = {ErrorBody}
     paths: dict[str, dict[str, Any]] = {}
@@ -51,13 +61,12 @@ def build_spec(app: Sanic) -> dict[str, Any]:
         handler = route.handler
         doc = _doc(handler)
         policy = policy_of(handler)
-        path = "/" + "/".join(
-            f"{{{p[1:-1].split(':')[0]}}}" if p.startswith("<") else p for p in route.parts
-        )
+        path = "/" + "/".join(_template(p) for p in route.parts)
+        seen.update(doc.models)
         params = []
-        for name, info in route.params.items():
+        for info in route.params.values():
             schema = _CAST.get(info.cast, {"type": "string"})
-            params.append({"name": name, "in": "path", "required": True, "schema": schema})
+            params.append({"name": info.name, "in": "path", "required": True, "schema": schema})
         if doc.query is not None:
             qs = doc.query.model_json_schema(ref_template=REF)
             required = set(qs.get("required", []))
@@ -76,19 +85,18 @@ def build_spec(app: Sanic) -> dict[str, Any]:
                 entry["content"] = _content(model, seen)
             responses[str(status)] = entry
         error_codes = set(doc.errors) | ALWAYS
-        if doc.body is not None or doc.raw_body is not None or doc.query is not None:
-            error_codes |= {400, 422}
-        if route.params:
-            error_codes.add(404)
         security: list[dict[str, list[str]]] | None = None
-        if policy is not None and not policy.public:
-            error_codes |= {401, 403}
-            security = [{"bearer": []}]
+        if doc.error_content is None:
+            if doc.body is not None or doc.raw_body is not None or doc.query is not None:
+                error_codes |= {400, 422}
+            if route.params:
+                error_codes.add(404)
+            if policy is not None and not (policy.public or policy.api_key):
+                error_codes |= {401, 403}
+                security = [{"bearer": []}]
+        error_content = doc.error_content or _content(ErrorBody, seen)
         for code in sorted(error_codes):
-            responses.setdefault(
-                str(code),
-                {"description": "Error", "content": _content(ErrorBody, seen)},
-            )
+            responses.setdefault(str(code), {"description": "Error", "content": error_content})
         summary, _, description = (inspect.getdoc(handler) or route.name).partition("\n")
         tag = route.name.split(".")[1] if route.name.count(".") >= 2 else route.name.split(".")[0]
         for method in sorted(route.methods):

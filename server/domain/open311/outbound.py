@@ -127,3 +127,32 @@ def created_document(request_id: int, token: str, service_notice: str | None) ->
 
 def token_document(token: str, request_id: int | None) -> dict[str, Any]:
     return {"service_request_id": request_id, "token": token}
+
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+
+
+def discovery_document(
+    *,
+    url: str,
+    changeset: datetime,
+    contact: str,
+    key_service: str,
+    production: bool,
+    time_zone: str,
+) -> dict[str, Any]:
+    when = timestamp(changeset, time_zone)
+    return {
+        "changeset": when,
+        "contact": contact,
+        "key_service": key_service,
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": url,
+                "changeset": when,
+                "type": "production" if production else "test",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
