@@ -8,6 +8,7 @@ drift from the code. Error responses all use the one error shape.
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
@@ -44,13 +45,18 @@ def _content(item: Any, seen: set[type[BaseModel]]) -> dict[str, Any]:
     return {"application/json": {"schema": _ref(item, seen)}}
 
 
+_SUFFIXED = re.compile(r"\(.*\)\\\.(\w+)")
+
+
 def _template(part: str) -> str:
-    """A path segment in OpenAPI's template syntax: ``<code:ext=json>`` is ``{code}.json``."""
+    """A path segment in OpenAPI's template syntax. A parameter captured before a fixed
+    extension (``<code:([^/]+)\\.json>``) is ``{code}.json``."""
     if not part.startswith("<"):
         return part
     name, _, kind = part[1:-1].partition(":")
-    if kind.startswith("ext="):
-        return f"{{{name}}}.{kind[4:]}"
+    suffixed = _SUFFIXED.fullmatch(kind)
+    if suffixed:
+        return f"{{{name}}}.{suffixed.group(1)}"
     return f"{{{name}}}"
 
 

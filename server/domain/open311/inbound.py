@@ -47,8 +47,13 @@ class NewRequest:
     contact: dict[str, str] = field(default_factory=dict)
 
 
+def _all(form: Mapping[str, Sequence[str]], key: str) -> Sequence[str]:
+    # Indexing, not .get(): Sanic's parameters answer .get() with the first value only.
+    return form[key] if key in form else ()
+
+
 def _last(form: Mapping[str, Sequence[str]], key: str) -> str | None:
-    values = form.get(key)
+    values = _all(form, key)
     if not values:
         return None
     value = values[-1].strip()
@@ -174,7 +179,7 @@ def parse_filter(
     args: Mapping[str, Sequence[str]], *, now: datetime, time_zone: str
 ) -> RequestFilter:
     jurisdiction = _last(args, "jurisdiction_id")
-    raw_ids = _split(args.get("service_request_id", []))
+    raw_ids = _split(_all(args, "service_request_id"))
     if raw_ids:
         if any(not r.isdigit() or len(r) > 18 for r in raw_ids):
             raise Invalid("service_request_id must be a comma-separated list of request ids")
@@ -182,10 +187,10 @@ def parse_filter(
         if len(ids) > MAX_ROWS:
             raise Invalid(f"at most {MAX_ROWS} service_request_id values at once")
         return RequestFilter(ids=ids, jurisdiction_id=jurisdiction)
-    codes = tuple(dict.fromkeys(_split(args.get("service_code", []))))
+    codes = tuple(dict.fromkeys(_split(_all(args, "service_code"))))
     if any(not _CODE.match(c) for c in codes):
         raise Invalid("service_code is not a service code")
-    statuses = tuple(dict.fromkeys(s.lower() for s in _split(args.get("status", []))))
+    statuses = tuple(dict.fromkeys(s.lower() for s in _split(_all(args, "status"))))
     if any(s not in ("open", "closed") for s in statuses):
         raise Invalid("status must be open or closed (comma-separated for both)")
     tz = ZoneInfo(time_zone)
