@@ -9,12 +9,14 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
 from server.api import api_group, errors, root_blueprints
+from server.api.validation import check_path_ids
 from server.auth.access import assert_every_route_guarded
 from server.auth.tokens import TokenSigner
 from server.broker import Broker, create_broker
 from server.config import Settings
-from server.context import client_ip_var, configure_logging, request_id_var
+from server.context import client_ip_var, configure_logging, request_id_from, request_id_var
 from server.db import close_db, init_db
+from server.jobs import install_jobs
 from server.notify.wechat import WeChatGateway
 from server.services.auth import AuthService, LoginPolicy
 from server.services.open311_keys import Open311Keys
@@ -34,7 +36,6 @@ def create_app(
     configure_logging()
     app = Sanic(name or f"linli{next(_names) or ''}")
     app.config.update(
-        REQUEST_ID_HEADER="X-Request-ID",
         FALLBACK_ERROR_FORMAT="json",
         REQUEST_MAX_SIZE=40 * 1024 * 1024,
         # Our own document is built from the routes (server/api/openapi.py); the docs UI
@@ -81,7 +82,10 @@ def create_app(
     for bp in root_blueprints():
         app.blueprint(bp)
     errors.install(app)
+    app.on_request(check_path_ids)
     _install_request_context(app)
+    if manage_db:
+        install_jobs(app, settings)
 
     @app.before_server_start
     async def _open(app: Sanic, _: Any = None) -> None:
@@ -102,9 +106,14 @@ def create_app(
 def _install_request_context(app: Sanic) -> None:
     @app.on_request(priority=100)  # type: ignore[call-arg]
     async def _bind(request: Request) -> None:
-        request_id_var.set(str(request.id))
+        request.ctx.request_id = request_id_from(request.headers.get("X-Request-ID"))
+        request_id_var.set(request.ctx.request_id)
         client_ip_var.set(request.client_ip or None)
 
     @app.on_response(priority=100)
     async def _tag(request: Request, response: HTTPResponse) -> None:
-        response.headers["X-Request-ID"] = str(request.id)
+        # Requests that never reached routing (404, 405) were not bound above.
+        rid = getattr(request.ctx, "request_id", None)
+        if rid is None:
+            rid = request.ctx.request_id = request_id_from(request.headers.get("X-Request-ID"))
+        response.headers["X-Request-ID"] = rid

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = 1
     time_zone: str = "Asia/Shanghai"
+    # Seconds between passes of the periodic jobs (assignment, overdue escalation); 0 = off.
+    job_interval: float = 30.0
 
     # Staff login throttling: delay grows per failure, lockout after the limit.
     login_max_failures: int = 5

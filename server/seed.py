@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from schemas.reports import Location, ReportCreate
 from server.auth.passwords import hash_password
 from server.models.geo import Building, Community, District, Estate, Grid, Household, Street
-from server.models.people import Department, Role, Staff
+from server.models.people import Department, Resident, ResidentHousehold, Role, Staff
+from server.services.auth import resident_principal
 
 log = logging.getLogger("linli.seed")
 DEMO_PASSWORD = "linli-demo-2026"  # noqa: S105 - demo data only, refused in production
@@ -147,5 +150,41 @@ async def seed_demo(password: str = DEMO_PASSWORD) -> list[DemoLogin]:
                             )
                         )
             await Household.bulk_create(households, using_db=conn)
+    await seed_demo_reports()
     log.info("seeded the demo street: %d logins", len(logins))
     return logins
+
+
+DEMO_REPORTS = [
+    ("sanitation", "3号楼门口垃圾桶满了两天没人清运，夏天味道很大。"),
+    ("leak", "楼上卫生间漏水，我家天花板已经发霉，请帮忙协调。"),
+    ("noise", "晚上十一点以后楼下商铺还在装修，噪音很大。"),
+    ("parking", "消防通道长期被私家车占用，救护车进不来。"),
+    ("elderly", "隔壁独居的张阿姨三天没出门了，有点担心。"),
+    ("greening", "小区中心绿地的树枝压到电线了。"),
+    ("illegal_building", "顶楼有人在露台上搭了一间铁皮房。"),
+    ("facilities", "5号楼楼道灯坏了，晚上老人上下楼很危险。"),
+]
+
+
+async def seed_demo_reports() -> None:
+    """A handful of residents' reports, each through the real create use case, so they
+    have owners, deadlines, timelines and outbox rows like any other."""
+    from server.services.reports.create import create_report
+
+    households = await Household.all().order_by("id").limit(len(DEMO_REPORTS) * 37)
+    # Assign as if filed on a recent weekday morning, when desks are open.
+    today = datetime.now(UTC)
+    filed = (today - timedelta(days=(today.weekday() + 7 - 1) % 7 or 7)).replace(
+        hour=1, minute=30, second=0, microsecond=0
+    )  # 09:30 in Shanghai
+    for i, (category, text) in enumerate(DEMO_REPORTS):
+        household = households[(i * 37) % len(households)]
+        resident = await Resident.create(openid=f"demo-openid-{i + 1:03d}", nickname=f"居民{i + 1}")
+        await ResidentHousehold.create(resident=resident, household=household, verified_at=filed)
+        body = ReportCreate(
+            category=category,
+            description=text,
+            location=Location(lat=31.2085 + i * 0.0007, lng=121.4225 + i * 0.0005),
+        )
+        await create_report(body, resident_principal(resident), now=filed + timedelta(minutes=i))

@@ -5,13 +5,19 @@ from __future__ import annotations
 from sanic import Blueprint
 from sanic.blueprint_group import BlueprintGroup
 
-from server.api import auth, directory, health, open311, open311_keys, openapi
+from server.api import auth, directory, health, open311, open311_keys, openapi, reports, triage
 
 
 def api_group() -> BlueprintGroup:
     # Each resource module exposes ``bp``. Add new resources here.
     return Blueprint.group(
-        auth.bp, directory.bp, open311_keys.bp, version=1, version_prefix="/api/v"
+        auth.bp,
+        directory.bp,
+        reports.bp,
+        triage.bp,
+        open311_keys.bp,
+        version=1,
+        version_prefix="/api/v",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import unquote
 
 from pydantic import BaseModel
 from sanic import Blueprint, Request
@@ -78,7 +79,8 @@ def georeport(
     """Register ``fn(request, fmt, **params) -> document`` once per format.
 
     ``path`` holds ``{ext}`` where the format goes: ``/services.{ext}`` or
-    ``/services/<service_code:ext={ext}>``. ``fn`` carries its own access policy.
+    ``/services/<service_code:([^/]+)\\.{ext}>`` (the parameter captured before the
+    extension, so each format is its own route). ``fn`` carries its own access policy.
     """
 
     def decorate(fn: Fn) -> Fn:
@@ -110,7 +112,8 @@ def georeport(
 
 def _handler(fn: Fn, fmt: Format, root: str, status: int) -> Callable[..., Awaitable[HTTPResponse]]:
     async def handler(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-        kwargs.pop("ext", None)
+        # The router leaves a parameter captured by a pattern percent-encoded.
+        kwargs = {k: unquote(v) if isinstance(v, str) else v for k, v in kwargs.items()}
         document = await fn(request, fmt, *args, **kwargs)
         return HTTPResponse(
             render(root, document, fmt), status=status, content_type=CONTENT_TYPE[fmt]

@@ -18,12 +18,13 @@ from sanic.response import HTTPResponse
 
 from schemas.common import ErrorBody
 from server.api.respond import send
-from server.api.validation import DOC, RouteDoc, returns
+from server.api.validation import DOC, MAX_ID, RouteDoc, returns
 from server.auth.access import policy_of, public
+from server.context import REQUEST_ID_PATTERN
 
 bp = Blueprint("openapi")
 REF = "#/components/schemas/{model}"
-_CAST = {int: {"type": "integer"}, float: {"type": "number"}}
+_CAST = {int: {"type": "integer", "minimum": 1, "maximum": MAX_ID}, float: {"type": "number"}}
 ALWAYS = {500}
 
 
@@ -45,10 +46,31 @@ def _content(item: Any, seen: set[type[BaseModel]]) -> dict[str, Any]:
     return {"application/json": {"schema": _ref(item, seen)}}
 
 
+def _with_headers(entry: dict[str, Any], status: int) -> dict[str, Any]:
+    headers = {"X-Request-ID": {"$ref": "#/components/headers/RequestId"}}
+    if status == 429:
+        headers["Retry-After"] = {"$ref": "#/components/headers/RetryAfter"}
+    return {**entry, "headers": headers}
+
+
+HEADERS = {
+    "RequestId": {
+        "description": "The request's id: the caller's X-Request-ID, or one made up for it.",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1},
+    },
+    "RetryAfter": {
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    },
+}
+
+
 _SUFFIXED = re.compile(r"\(.*\)\\\.(\w+)")
 
 
-def _template(part: str) -> str:
+def path_template(part: str) -> str:
     """A path segment in OpenAPI's template syntax. A parameter captured before a fixed
     extension (``<code:([^/]+)\\.json>``) is ``{code}.json``."""
     if not part.startswith("<"):
@@ -67,9 +89,9 @@ def build_spec(app: Sanic) -> dict[str, Any]:
         handler = route.handler
         doc = _doc(handler)
         policy = policy_of(handler)
-        path = "/" + "/".join(_template(p) for p in route.parts)
+        path = "/" + "/".join(path_template(p) for p in route.parts)
         seen.update(doc.models)
-        params = []
+        params: list[dict[str, Any]] = [{"$ref": "#/components/parameters/RequestId"}]
         for info in route.params.values():
             schema = _CAST.get(info.cast, {"type": "string"})
             params.append({"name": info.name, "in": "path", "required": True, "schema": schema})
@@ -89,7 +111,7 @@ def build_spec(app: Sanic) -> dict[str, Any]:
             entry: dict[str, Any] = {"description": "Success" if status < 300 else "Answer"}
             if model is not None:
                 entry["content"] = _content(model, seen)
-            responses[str(status)] = entry
+            responses[str(status)] = _with_headers(entry, status)
         error_codes = set(doc.errors) | ALWAYS
         security: list[dict[str, list[str]]] | None = None
         if doc.error_content is None:
@@ -102,7 +124,9 @@ def build_spec(app: Sanic) -> dict[str, Any]:
                 security = [{"bearer": []}]
         error_content = doc.error_content or _content(ErrorBody, seen)
         for code in sorted(error_codes):
-            responses.setdefault(str(code), {"description": "Error", "content": error_content})
+            responses.setdefault(
+                str(code), _with_headers({"description": "Error", "content": error_content}, code)
+            )
         summary, _, description = (inspect.getdoc(handler) or route.name).partition("\n")
         tag = route.name.split(".")[1] if route.name.count(".") >= 2 else route.name.split(".")[0]
         for method in sorted(route.methods):
@@ -116,8 +140,7 @@ def build_spec(app: Sanic) -> dict[str, Any]:
             }
             if description.strip():
                 op["description"] = description.strip()
-            if params:
-                op["parameters"] = params
+            op["parameters"] = params
             if security is not None:
                 op["security"] = security
             if doc.body is not None:
@@ -140,6 +163,16 @@ def build_spec(app: Sanic) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": defs.get("$defs", {}),
+            "headers": HEADERS,
+            "parameters": {
+                "RequestId": {
+                    "name": "X-Request-ID",
+                    "in": "header",
+                    "required": False,
+                    "description": "An id to trace this request by; echoed in the answer.",
+                    "schema": {"type": "string", "pattern": REQUEST_ID_PATTERN},
+                }
+            },
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

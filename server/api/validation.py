@@ -12,11 +12,13 @@ import orjson
 from pydantic import BaseModel, ValidationError
 from sanic import Request
 
-from server.domain.errors import Invalid
+from server.domain.errors import Invalid, NotFound
 
 H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 M = TypeVar("M", bound=BaseModel)
 DOC = "__linli_doc__"
+# Primary keys are 32-bit integers in PostgreSQL; a larger id would crash the query.
+MAX_ID = 2**31 - 1
 
 
 @dataclass
@@ -132,3 +134,10 @@ def returns(model: Any, status: int = 200, *errors: int) -> Callable[[H], H]:
         return handler
 
     return decorate
+
+
+async def check_path_ids(request: Request) -> None:
+    """An integer path parameter outside the key range names no record: 404, not a crash."""
+    for name, value in (request.match_info or {}).items():
+        if isinstance(value, int) and not 1 <= value <= MAX_ID:
+            raise NotFound(f"there is no {name.removesuffix('_id')} {value}")

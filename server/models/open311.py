@@ -35,3 +35,32 @@ class ApiKey(Model):
 
     class Meta:
         table = "open311_api_key"
+
+
+class ServiceRequest(Model):
+    """A report filed by an Open311 client.
+
+    Holds what GeoReport carries beyond our report (the token, media URL, address id and
+    attribute answers) and the submitter's contact details for the owner's follow-up,
+    which are never published.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    report = fields.OneToOneField(
+        "reports.Report", related_name="open311", on_delete=fields.RESTRICT
+    )
+    api_key = fields.ForeignKeyField(
+        "open311.ApiKey", related_name="requests", on_delete=fields.RESTRICT
+    )
+    token = fields.CharField(max_length=40, unique=True)
+    media_url = fields.CharField(max_length=1000, null=True)
+    address_id = fields.IntField(null=True)  # a building id
+    attributes = fields.JSONField(default=dict)
+    contact = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField()
+
+    report_id: int
+    api_key_id: int
+
+    class Meta:
+        table = "open311_request"

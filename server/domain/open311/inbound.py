@@ -49,7 +49,7 @@ class NewRequest:
 
 def _all(form: Mapping[str, Sequence[str]], key: str) -> Sequence[str]:
     # Indexing, not .get(): Sanic's parameters answer .get() with the first value only.
-    return form[key] if key in form else ()
+    return form[key] if key in form else ()  # noqa: SIM401
 
 
 def _last(form: Mapping[str, Sequence[str]], key: str) -> str | None:
