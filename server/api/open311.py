@@ -95,8 +95,11 @@ async def service_definition(request: Request, fmt: Format, service_code: str) -
 )
 @open311_client
 async def file_request(request: Request, fmt: Format) -> list[dict[str, Any]]:
-    """File a service request (form-encoded, with an api_key). It becomes a report with
-    an owner, like any other."""
+    """File a service request: form-encoded, with an api_key.
+
+    It becomes a report that enters the same lifecycle and gets an owner like any other.
+    The submitter's name, e-mail, phone, device and account are kept for the owner's
+    follow-up and never published."""
     new = parse_new_request(request.form or {})
     request_id, token, notice = await svc.file_request(request.ctx.principal, new)
     return [created_document(request_id, token, notice)]
@@ -114,8 +117,10 @@ async def file_request(request: Request, fmt: Format) -> list[dict[str, Any]]:
 )
 @public
 async def request_list(request: Request, fmt: Format) -> list[dict[str, Any]]:
-    """Service requests: by id, or by service, status and a span of at most 90 days
-    (the last 90 days by default), newest first, at most 1,000."""
+    """Service requests, newest first, at most 1,000.
+
+    By id (a comma-separated list, which overrides the other filters), or by service,
+    status and a span of at most 90 days (the last 90 days by default)."""
     tz = request.app.ctx.settings.time_zone
     f = parse_filter(request.args, now=datetime.now(UTC), time_zone=tz)
     return [request_document(v, tz) for v in await svc.find(f)]

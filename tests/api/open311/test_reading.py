@@ -67,7 +67,11 @@ async def test_a_residents_report_is_published_without_who_filed_it(o311: O311) 
     )
     r = await o311.client.post(
         "/api/v1/reports/",
-        json={"category": "leak", "description": "楼上漏水，我的电话 13912345678"},
+        json={
+            "category": "leak",
+            "description": "楼上漏水，我的电话 13912345678",
+            "location": {"lat": 31.219712, "lng": 121.425234, "address": "5号楼402室"},
+        },
         headers=auth(o311.app, resident),
     )
     assert r.status_code == 201, r.text
@@ -77,6 +81,7 @@ async def test_a_residents_report_is_published_without_who_filed_it(o311: O311) 
     assert not any("resident" in k or "account" in k or k == "name" for k in doc)
     assert resident.openid not in str(doc)
     assert doc["service_code"] == "leak" and doc["status"] == "open"
+    assert doc["address"] is None and (doc["lat"], doc["long"]) == (31.22, 121.425)
 
 
 async def test_one_request_in_both_formats(o311: O311) -> None:
