@@ -1,8 +1,9 @@
 """How fast the SLA business clock is: deadlines and elapsed open time per call.
 
-Run: PYTHONPATH=. python bench/calendar_bench.py. Each figure is printed beside a floor
-measured in the same run: a bare walk over the same number of days doing one dict lookup
-and one timedelta addition per day, the least any day-level algorithm must do.
+Run: ``PYTHONPATH=. python -m bench.calendar_bench`` (or ``make bench`` for all). Each
+figure is printed beside a floor measured in the same run: a bare walk over the same
+number of days doing one dict lookup and one timedelta addition per day, the least any
+day-level algorithm must do.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from schemas.auth import RoleName
-from schemas.common import Strict
+from schemas.common import Id, Strict
 
 
 class CommunityPublic(BaseModel):
@@ -42,9 +42,9 @@ class StaffCreate(Strict):
     display_name: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=10, max_length=256)
     role: RoleName
-    community_id: int | None = None
-    street_id: int | None = None
-    department_id: int | None = None
+    community_id: Id | None = None
+    street_id: Id | None = None
+    department_id: Id | None = None
     phone: str = Field(default="", max_length=20)
 
 
@@ -55,13 +55,13 @@ class StaffUpdate(Strict):
 
 
 class StaffQuery(Strict):
-    community_id: int | None = None
+    community_id: Id | None = None
     role: RoleName | None = None
     active: bool | None = None
 
 
 class BindingCreate(Strict):
-    household_id: int = Field(gt=0)
+    household_id: Id
 
 
 class BindingPublic(BaseModel):

@@ -18,7 +18,10 @@ from server.context import client_ip_var, configure_logging, request_id_from, re
 from server.db import close_db, init_db
 from server.jobs import install_jobs
 from server.notify.wechat import WeChatGateway
+from server.rota.pool import configure as configure_solver_pool
+from server.rota.pool import shutdown_pool
 from server.services.auth import AuthService, LoginPolicy
+from server.services.duty import use_broker
 from server.services.open311_keys import Open311Keys
 
 _names = itertools.count()
@@ -65,6 +68,8 @@ def create_app(
         prefix=settings.redis_prefix,
         max_connections=settings.redis_max_connections,
     )
+    configure_solver_pool(settings.rota_processes)
+    use_broker(app.ctx.broker)  # the on-duty cache lives in the broker, shared by workers
     app.ctx.auth = AuthService(
         app.ctx.signer,
         app.ctx.broker,
@@ -99,6 +104,7 @@ def create_app(
             await close_db()
             await app.ctx.broker.close()
             app.ctx.wechat.close()
+        shutdown_pool()
 
     return app
 

@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     login_lockout_seconds: int = 15 * 60
     login_ip_max_failures: int = 30
 
+    # Rota solving: processes in the solver pool (0 = one per core).
+    rota_processes: int = Field(default=0, ge=0, le=64)
+
+    # Visits: how many households a worker can visit in a day (the day plan's default),
+    # and the largest registry file an import accepts.
+    visit_day_capacity: int = Field(default=12, ge=1, le=100)
+    registry_import_max_bytes: int = 5 * 1024 * 1024
     # Open311 GeoReport v2 discovery. The changeset moves when the service list or the
     # endpoint changes; the base URL is the public one when behind a proxy.
     open311_base_url: str | None = None

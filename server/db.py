@@ -11,6 +11,8 @@ from tortoise.migrations.api import migrate as _migrate
 APPS: dict[str, list[str]] = {
     "core": ["server.models.geo", "server.models.people", "server.models.records"],
     "reports": ["server.models.reports"],
+    "rota": ["server.models.rota"],
+    "visits": ["server.models.visits"],
     "open311": ["server.models.open311"],
 }
 

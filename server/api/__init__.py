@@ -5,16 +5,31 @@ from __future__ import annotations
 from sanic import Blueprint
 from sanic.blueprint_group import BlueprintGroup
 
-from server.api import auth, directory, health, open311, open311_keys, openapi, reports, triage
+from server.api import (
+    auth,
+    directory,
+    health,
+    households,
+    open311,
+    open311_keys,
+    openapi,
+    reports,
+    rota,
+    triage,
+    visits,
+)
 
 
 def api_group() -> BlueprintGroup:
-    # Each resource module exposes ``bp``. Add new resources here.
+    # Each resource module exposes ``bp``. Add new resources here, one per line.
     return Blueprint.group(
         auth.bp,
         directory.bp,
         reports.bp,
         triage.bp,
+        rota.bp,
+        households.bp,
+        visits.bp,
         open311_keys.bp,
         version=1,
         version_prefix="/api/v",

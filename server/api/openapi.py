@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from functools import partial
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
@@ -16,9 +17,9 @@ from pydantic.json_schema import models_json_schema
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
 
-from schemas.common import ErrorBody
+from schemas.common import MAX_ID, ErrorBody
 from server.api.respond import send
-from server.api.validation import DOC, MAX_ID, RouteDoc, returns
+from server.api.validation import DOC, RouteDoc, returns
 from server.auth.access import policy_of, public
 from server.context import REQUEST_ID_PATTERN
 
@@ -87,11 +88,15 @@ def build_spec(app: Sanic) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(app.router.routes, key=lambda r: r.path):
         handler = route.handler
+        websocket = bool(getattr(route.extra, "websocket", False))
+        if websocket and isinstance(handler, partial):
+            handler = handler.args[0]  # Sanic's partial(_websocket_handler, handler)
         doc = _doc(handler)
         policy = policy_of(handler)
         path = "/" + "/".join(path_template(p) for p in route.parts)
         seen.update(doc.models)
         params: list[dict[str, Any]] = [{"$ref": "#/components/parameters/RequestId"}]
+        # route.params is keyed by position; the parameter's name is on its info.
         for info in route.params.values():
             schema = _CAST.get(info.cast, {"type": "string"})
             params.append({"name": info.name, "in": "path", "required": True, "schema": schema})
@@ -113,6 +118,11 @@ def build_spec(app: Sanic) -> dict[str, Any]:
                 entry["content"] = _content(model, seen)
             responses[str(status)] = _with_headers(entry, status)
         error_codes = set(doc.errors) | ALWAYS
+        if websocket:
+            # A plain request that asks for no upgrade is refused: 426 from Sanic's own
+            # server, 400 when served through ASGI.
+            responses.setdefault("101", {"description": "Switched to the WebSocket protocol"})
+            error_codes |= {400, 426}
         security: list[dict[str, list[str]]] | None = None
         if doc.error_content is None:
             if doc.body is not None or doc.raw_body is not None or doc.query is not None:

@@ -30,7 +30,7 @@ from server.services.media import MediaStore
 from server.services.reports import catalogue
 from server.services.reports.access import get_visible
 from server.services.reports.queries import Probe, duplicates
-from server.services.reports.views import view_for
+from server.services.reports.views import public_view, view_for
 
 bp = Blueprint("reports", url_prefix="/reports")
 # Residents and staff of every role; record-level scope decides what each may touch.
@@ -97,7 +97,9 @@ async def create(request: Request) -> HTTPResponse:
         dupes = await duplicates(
             Probe(r.community_id, r.category_id, r.lat, r.lng, r.created_at, r.id)
         )
-    out = CreatedReport(report=await view_for(r, p), duplicates=dupes)
+    # Residents get the report without its one-entry timeline: creates are hot.
+    view = await public_view(r, p, with_timeline=False) if p.is_resident else await view_for(r, p)
+    out = CreatedReport(report=view, duplicates=dupes)
     return send(out, 201 if made.created else 200)
 
 

@@ -12,13 +12,12 @@ import orjson
 from pydantic import BaseModel, ValidationError
 from sanic import Request
 
+from schemas.common import MAX_ID
 from server.domain.errors import Invalid, NotFound
 
 H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 M = TypeVar("M", bound=BaseModel)
 DOC = "__linli_doc__"
-# Primary keys are 32-bit integers in PostgreSQL; a larger id would crash the query.
-MAX_ID = 2**31 - 1
 
 
 @dataclass

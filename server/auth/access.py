@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, Protocol, TypeVar
 
 from sanic import Request, Sanic
@@ -138,7 +138,11 @@ def policy_of(handler: Any) -> Policy | None:
         found = getattr(handler, MARK, None)
         if found is not None:
             return found  # type: ignore[no-any-return]
-        handler = getattr(handler, "__wrapped__", None) or getattr(handler, "func", None)
+        if isinstance(handler, partial) and handler.args and callable(handler.args[0]):
+            # Sanic serves a websocket route as partial(_websocket_handler, handler, ...).
+            handler = handler.args[0]
+        else:
+            handler = getattr(handler, "__wrapped__", None) or getattr(handler, "func", None)
         seen += 1
     return None
 

@@ -125,6 +125,8 @@ class Report(Model):
             ("community_id", "due_at", "id"),
             ("street_id", "due_at", "id"),
             ("owner_id", "status"),
+            ("community_id", "status"),
+            ("street_id", "status"),
             ("resident_id", "created_at"),
             ("status", "due_at", "id"),
             ("category_id", "created_at"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sanic import Request
 from sanic.response import HTTPResponse
 
+from schemas.common import MAX_ID
 from server.api.openapi import build_spec
 from server.api.respond import send
-from server.api.validation import MAX_ID, returns
+from server.api.validation import returns
 from server.app import create_app
 from server.auth.access import public
 from server.broker import Broker
@@ -33,5 +34,6 @@ async def test_out_of_range_ids_are_not_found(settings: Settings, db: None, brok
             assert r.status_code == 404, bad
             assert r.json()["error"]["code"] == "not_found"
     param = build_spec(app)["paths"]["/probe/{item_id}"]["get"]["parameters"][1]
+    assert param["name"] == "item_id" and param["in"] == "path"
     assert param["schema"] == {"type": "integer", "minimum": 1, "maximum": MAX_ID}
     assert "404" in build_spec(app)["paths"]["/probe/{item_id}"]["get"]["responses"]

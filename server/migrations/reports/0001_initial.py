@@ -148,7 +148,7 @@ class Migration(migrations.Migration):
                 ('rating_comment', fields.TextField(null=True, unique=False)),
                 ('reopen_count', fields.SmallIntField(default=0)),
             ],
-            options={'table': 'report', 'app': 'reports', 'indexes': [Index(fields=['community_id', 'due_at', 'id']), Index(fields=['street_id', 'due_at', 'id']), Index(fields=['owner_id', 'status']), Index(fields=['resident_id', 'created_at']), Index(fields=['status', 'due_at', 'id']), Index(fields=['category_id', 'created_at'])], 'pk_attr': 'id', 'table_description': "A resident's matter and its handling (a work order)."},
+            options={'table': 'report', 'app': 'reports', 'indexes': [Index(fields=['community_id', 'due_at', 'id']), Index(fields=['street_id', 'due_at', 'id']), Index(fields=['owner_id', 'status']), Index(fields=['community_id', 'status']), Index(fields=['street_id', 'status']), Index(fields=['resident_id', 'created_at']), Index(fields=['status', 'due_at', 'id']), Index(fields=['category_id', 'created_at'])], 'pk_attr': 'id', 'table_description': "A resident's matter and its handling (a work order)."},
             bases=['Model'],
         ),
         ops.CreateModel(

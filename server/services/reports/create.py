@@ -36,9 +36,22 @@ def _title(body: ReportCreate, category_name: str) -> str:
     return first[:40] if first else category_name
 
 
+# Communities never move between streets, and creates are hot: remember the ones seen.
+_communities: dict[int, Community] = {}
+
+
+async def _community(community_id: int) -> Community | None:
+    found = _communities.get(community_id)
+    if found is None:
+        found = await Community.get_or_none(id=community_id)
+        if found is not None and len(_communities) < 10_000:
+            _communities[community_id] = found
+    return found
+
+
 async def _community_for(body: ReportCreate, p: Principal) -> Community:
     if body.community_id is not None:
-        community = await Community.get_or_none(id=body.community_id)
+        community = await _community(body.community_id)
         if community is None:
             raise Invalid("unknown community", code="unknown_community")
         if p.is_staff:
@@ -60,7 +73,9 @@ async def _community_for(body: ReportCreate, p: Principal) -> Community:
             code="community_needed",
             details={"communities": sorted(ids)},
         )
-    return await Community.get(id=ids.pop())
+    found = await _community(ids.pop())
+    assert found is not None  # a verified household's community exists (RESTRICT)
+    return found
 
 
 async def create_report(
@@ -94,16 +109,15 @@ async def create_report(
     clock = sla.clock_for(community.id)
     due = sla.plan(clock, now, catalogue.budget(info, priority))
     loc = body.location
-    chosen: int | None
+    if owner_id is not None:
+        pool, reason = [owner_id], "explicit"
+    else:
+        pool, reason = await ownership.duty_pool(
+            community.id, community.street_id, urgent=info.urgent, at=now
+        )
     try:
         async with in_transaction() as conn:
-            if owner_id is not None:
-                chosen, reason = owner_id, "explicit"
-                await ownership.candidates(conn, [owner_id])
-            else:
-                chosen, reason = await ownership.choose_owner(
-                    conn, community.id, community.street_id, urgent=info.urgent, at=now
-                )
+            chosen = await ownership.choose_owner(conn, pool)
             report = await Report.create(
                 community_id=community.id,
                 street_id=community.street_id,
@@ -146,22 +160,17 @@ async def create_report(
                 at=now,
                 category_code=info.code,
                 to_status=Status.submitted.value,
-                topics=["report.created"],
+                # One timeline entry says who reported it and who owns it; the relay still
+                # gets both topics.
+                topics=["report.created", "report.assigned"] if chosen else ["report.created"],
                 followers=followers,
-                data={"priority": priority, "source": report.source},
+                data={
+                    "priority": priority,
+                    "source": report.source,
+                    "owner_id": chosen,
+                    "reason": reason if chosen else "waiting_for_owner",
+                },
             )
-            if chosen is not None:
-                await record(
-                    report,
-                    conn,
-                    actor=None,
-                    kind="assigned",
-                    at=now,
-                    category_code=info.code,
-                    data={"owner_id": chosen, "reason": reason},
-                    topics=["report.assigned"],
-                    followers=followers,
-                )
     except IntegrityError:
         if key is not None:
             # A concurrent retry with the same key won the insert: answer with its report.

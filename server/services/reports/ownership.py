@@ -55,26 +55,28 @@ async def on_call_ids(street_id: int) -> list[int]:
     return sorted(int(i) for i in ids)  # type: ignore[call-overload]
 
 
-async def choose_owner(
-    conn: BaseDBAsyncClient,
-    community_id: int,
-    street_id: int,
-    *,
-    urgent: bool,
-    at: datetime,
-    exclude: int | None = None,
-) -> tuple[int | None, str]:
-    """The owner to give a new (or passed-on) report now, and why; None waits for a shift."""
+async def duty_pool(
+    community_id: int, street_id: int, *, urgent: bool, at: datetime
+) -> tuple[list[int], str]:
+    """Who may be given a report now, and why. Read before the transaction opens, so a
+    transaction never waits for a second pooled connection while holding one."""
     if clock_for(community_id).is_open(at):
-        pool, reason = await on_duty_worker_ids(community_id, at), "on_duty"
-        if not pool and urgent:
-            pool, reason = await on_call_ids(street_id), "on_call"
-    elif urgent:
-        pool, reason = await on_call_ids(street_id), "on_call"
-    else:
-        return None, "off_hours"
-    chosen = pick_owner(await candidates(conn, pool), exclude=exclude)
-    return chosen, (reason if chosen is not None else "nobody_on_duty")
+        pool = await on_duty_worker_ids(community_id, at)
+        if pool or not urgent:
+            return pool, "on_duty" if pool else "nobody_on_duty"
+        return await on_call_ids(street_id), "on_call"
+    if urgent:
+        return await on_call_ids(street_id), "on_call"
+    return [], "off_hours"
+
+
+async def choose_owner(
+    conn: BaseDBAsyncClient, pool: list[int], *, exclude: int | None = None
+) -> int | None:
+    """The least loaded of ``pool``, its load row (and its rivals') locked; None if empty."""
+    if not pool:
+        return None
+    return pick_owner(await candidates(conn, pool), exclude=exclude)
 
 
 async def add_load(

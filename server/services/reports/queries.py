@@ -11,6 +11,7 @@ from typing import Any
 
 from tortoise import timezone
 from tortoise.expressions import Q
+from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from schemas.reports import (
@@ -27,7 +28,7 @@ from server.domain.geo import bounding_box, haversine_m
 from server.domain.lifecycle import OPEN, Status
 from server.models.people import Role
 from server.models.reports import Report
-from server.services.reports import catalogue
+from server.services.reports import catalogue, queue_pg
 from server.services.reports.access import get_visible, visible
 from server.services.reports.dispatch import LIVE
 from server.services.reports.sla import current_time
@@ -66,19 +67,46 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise Invalid("the cursor is not one this server gave out", code="bad_cursor") from None
 
 
-def _tab(qs: QuerySet[Report], tab: str, p: Principal, now: datetime) -> QuerySet[Report]:
+def _tab_q(tab: str, p: Principal, now: datetime) -> Q | None:
+    """The condition a tab adds, or None when it needs a join (an officer's department)."""
     if tab == "new":
-        return qs.filter(status=Status.submitted)
+        return Q(status=Status.submitted)
     if tab == "mine":
-        return qs.filter(owner_id=p.id, status__in=OPEN_VALUES)
+        return Q(owner_id=p.id, status__in=OPEN_VALUES)
     if tab == "overdue":
-        return qs.filter(status__in=OPEN_VALUES, paused_at__isnull=True, due_at__lt=now)
+        return Q(status__in=OPEN_VALUES, paused_at__isnull=True, due_at__lt=now)
     if tab == "department":
-        # Officers: their department's live legs. Others: what is out with departments.
         if p.role == Role.department_officer:
-            return qs.filter(legs__department_id=p.department_id, legs__status__in=list(LIVE))
-        return qs.filter(status=Status.dispatched)
-    return qs
+            return None
+        return Q(status=Status.dispatched)  # what is out with departments
+    return Q()
+
+
+def _tab(qs: QuerySet[Report], tab: str, p: Principal, now: datetime) -> QuerySet[Report]:
+    cond = _tab_q(tab, p, now)
+    if cond is None:
+        return qs.filter(legs__department_id=p.department_id, legs__status__in=list(LIVE))
+    return qs.filter(cond)
+
+
+async def _counts(base: QuerySet[Report], p: Principal, now: datetime, joined: bool) -> TabCounts:
+    tabs = ("new", "mine", "overdue", "department", "all")
+    conds = {t: _tab_q(t, p, now) for t in tabs}
+    if joined or any(c is None for c in conds.values()):
+        # A join would make the single aggregate group by every column: count one by one.
+        counts = await asyncio.gather(*(_tab(base, t, p, now).count() for t in tabs))
+        return TabCounts(**dict(zip(tabs, counts, strict=True)))
+    # Every tab but "all" holds open reports only (about one in eight): count those in
+    # one pass with a conditional count each, and "all" from the index alone.
+    aggregates = {
+        t: Count("id", _filter=c) for t, c in conds.items() if t != "all" and c is not None
+    }
+    open_counts, total = await asyncio.gather(
+        base.filter(status__in=OPEN_VALUES).annotate(**aggregates).values(*aggregates),
+        base.count(),
+    )
+    row = open_counts[0] if open_counts else {}
+    return TabCounts(all=total, **{t: int(row.get(t) or 0) for t in aggregates})
 
 
 async def _filtered(q: QueueQuery, p: Principal, now: datetime) -> QuerySet[Report]:
@@ -87,9 +115,6 @@ async def _filtered(q: QueueQuery, p: Principal, now: datetime) -> QuerySet[Repo
         qs = qs.filter(status__in=q.status)
     if q.category:
         cats = await catalogue.catalogue()
-        unknown = sorted(set(q.category) - set(cats))
-        if unknown:
-            raise Invalid("unknown category", code="unknown_category", details={"unknown": unknown})
         qs = qs.filter(category_id__in=[cats[c].id for c in q.category])
     if q.community_id is not None:
         qs = qs.filter(community_id=q.community_id)
@@ -110,26 +135,41 @@ async def _filtered(q: QueueQuery, p: Principal, now: datetime) -> QuerySet[Repo
 
 async def queue(q: QueueQuery, p: Principal, now: datetime | None = None) -> ReportPage:
     now = now or current_time()
-    base = await _filtered(q, p, now)
-    page = _tab(base, q.tab, p, now)
-    if q.cursor:
-        at, last = decode_cursor(q.cursor)
-        page = page.filter(Q(due_at__gt=at) | Q(due_at=at, id__gt=last))
-    rows_task = page.order_by("due_at", "id").limit(q.limit + 1).values(*ROW_FIELDS)
-    if q.counts:
-        tabs = ("new", "mine", "overdue", "department", "all")
-        counted = asyncio.gather(*(_tab(base, t, p, now).count() for t in tabs))
-        rows, counts = await asyncio.gather(rows_task, counted)
-        tab_counts: TabCounts | None = TabCounts(**dict(zip(tabs, counts, strict=True)))
+    cats = await catalogue.catalogue()
+    unknown = sorted(set(q.category) - set(cats))
+    if unknown:
+        raise Invalid("unknown category", code="unknown_category", details={"unknown": unknown})
+    cursor = decode_cursor(q.cursor) if q.cursor else None
+    rows: list[dict[str, Any]]
+    if queue_pg.available():
+        rows, tab_counts = await queue_pg.page_and_counts(
+            q, p, now, [cats[c].id for c in q.category], cursor
+        )
     else:
-        rows, tab_counts = await rows_task, None
-    codes = {info.id: code for code, info in (await catalogue.catalogue()).items()}
+        rows, tab_counts = await _queue_orm(q, p, now, cursor)
+    codes = {info.id: code for code, info in cats.items()}
     more = len(rows) > q.limit
     rows = rows[: q.limit]
-    cursor = encode_cursor(rows[-1]["due_at"], rows[-1]["id"]) if more and rows else None
+    nxt = encode_cursor(rows[-1]["due_at"], rows[-1]["id"]) if more and rows else None
     return ReportPage(
-        items=[row_view(r, codes, now) for r in rows], next_cursor=cursor, counts=tab_counts
+        items=[row_view(r, codes, now) for r in rows], next_cursor=nxt, counts=tab_counts
     )
+
+
+async def _queue_orm(
+    q: QueueQuery, p: Principal, now: datetime, cursor: tuple[datetime, int] | None
+) -> tuple[list[dict[str, Any]], TabCounts | None]:
+    base = await _filtered(q, p, now)
+    page = _tab(base, q.tab, p, now)
+    if cursor is not None:
+        at, last = cursor
+        page = page.filter(Q(due_at__gt=at) | Q(due_at=at, id__gt=last))
+    rows_task: Any = page.order_by("due_at", "id").limit(q.limit + 1).values(*ROW_FIELDS)
+    if not q.counts:
+        return await rows_task, None
+    joined = p.role == Role.department_officer or q.department_id is not None
+    rows, tab_counts = await asyncio.gather(rows_task, _counts(base, p, now, joined))
+    return rows, tab_counts
 
 
 async def mine(p: Principal, limit: int, cursor: str | None) -> ResidentReportPage:

@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from server.auth.principal import Principal
+from server.models.records import OutboxEvent
 from server.models.reports import Report, ReportEvent, ReportFollower
 from server.services.audit import audit
 from server.services.outbox import emit
@@ -96,9 +97,28 @@ async def record(
             resident_ids=followers,
             **(data or {}),
         )
-        for topic in topics:
+        if len(topics) == 1:
             await emit(
-                topic, "report", report.id, body, community_id=report.community_id, using_db=conn
+                topics[0],
+                "report",
+                report.id,
+                body,
+                community_id=report.community_id,
+                using_db=conn,
+            )
+        else:  # one round trip for several topics of the same change
+            await OutboxEvent.bulk_create(
+                [
+                    OutboxEvent(
+                        topic=t,
+                        aggregate_type="report",
+                        aggregate_id=str(report.id),
+                        community_id=report.community_id,
+                        payload=body,
+                    )
+                    for t in topics
+                ],
+                using_db=conn,
             )
     await audit(
         (actor_type, actor_id),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -45,6 +46,16 @@ async def _lock(conn: BaseDBAsyncClient, report_id: int) -> Report | None:
     )
 
 
+KEYS = ("id", "community_id", "street_id", "category_id")
+
+
+async def _pool(row: dict[str, Any], now: datetime) -> tuple[list[int], str]:
+    info = await catalogue.category_by_id(row["category_id"])
+    return await ownership.duty_pool(
+        row["community_id"], row["street_id"], urgent=info.urgent, at=now
+    )
+
+
 async def _managers(community_id: int, street_id: int, level: int) -> list[int]:
     if level == 1:
         qs = Staff.filter(community_id=community_id, role=Role.secretary, active=True)
@@ -55,20 +66,21 @@ async def _managers(community_id: int, street_id: int, level: int) -> list[int]:
 
 async def assign_waiting(now: datetime, tick: Tick) -> None:
     """Reports that came in off hours get an owner once their community opens."""
-    ids = (
+    rows = (
         await Report.filter(status=Status.submitted, owner_id__isnull=True)
         .limit(BATCH)
-        .values_list("id", flat=True)
+        .values(*KEYS)
     )
-    for rid in ids:
+    for row in rows:
+        pool, reason = await _pool(row, now)
+        if not pool:
+            continue
         async with in_transaction() as conn:
-            r = await _lock(conn, int(rid))  # type: ignore[call-overload]
+            r = await _lock(conn, row["id"])
             if r is None or r.owner_id is not None or r.status != Status.submitted:
                 continue
             info = await catalogue.category_by_id(r.category_id)
-            chosen, reason = await ownership.choose_owner(
-                conn, r.community_id, r.street_id, urgent=info.urgent, at=now
-            )
+            chosen = await ownership.choose_owner(conn, pool)
             if chosen is None:
                 continue
             await ownership.add_load(conn, chosen, r.priority.value, +1, at=now)
@@ -116,7 +128,7 @@ async def _claim_escalation(
 async def pass_on(now: datetime, worker: str, tick: Tick) -> None:
     """An owner who did not accept in time: the next on-duty worker gets it, the secretary
     is told."""
-    ids = (
+    rows = (
         await Report.filter(
             status=Status.submitted,
             owner_id__isnull=False,
@@ -125,12 +137,13 @@ async def pass_on(now: datetime, worker: str, tick: Tick) -> None:
             accept_due__lt=now,
         )
         .limit(BATCH)
-        .values_list("id", flat=True)
+        .values(*KEYS)
     )
-    for rid in ids:
+    for row in rows:
+        pool, _ = await _pool(row, now)
         try:
             async with in_transaction() as conn:
-                r = await _lock(conn, int(rid))  # type: ignore[call-overload]
+                r = await _lock(conn, row["id"])
                 if (
                     r is None
                     or r.status != Status.submitted
@@ -142,9 +155,7 @@ async def pass_on(now: datetime, worker: str, tick: Tick) -> None:
                 await _claim_escalation(conn, r, "accept", r.accept_due, 1, worker, now)
                 info = await catalogue.category_by_id(r.category_id)
                 previous = r.owner_id
-                chosen, _ = await ownership.choose_owner(
-                    conn, r.community_id, r.street_id, urgent=info.urgent, at=now, exclude=previous
-                )
+                chosen = await ownership.choose_owner(conn, pool, exclude=previous)
                 secretaries = await _managers(r.community_id, r.street_id, 1)
                 clock = sla.clock_for(r.community_id)
                 r.accept_due = clock.add(
