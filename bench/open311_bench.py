@@ -1,6 +1,6 @@
 """How fast GeoReport GET requests is: a full page (1,000 requests) as JSON and as XML.
 
-Run: PYTHONPATH=. python bench/open311_bench.py [DATABASE_URL]. A temporary SQLite file
+Run: PYTHONPATH=. python -m bench.open311_bench [DATABASE_URL]. A temporary SQLite file
 is used unless a URL is given. Each figure is printed beside a floor measured in the same
 run: reading the same 1,000 report rows as plain values and encoding them with orjson,
 the least any listing of them must do.
@@ -81,7 +81,7 @@ async def timed(fn) -> float:  # type: ignore[no-untyped-def]
     return (clock.perf_counter() - t0) / ROUNDS * 1e3
 
 
-async def main(url: str) -> None:
+async def run(url: str) -> None:
     await migrate(url)
     await init_db(url, time_zone=TZ)
     try:
@@ -106,9 +106,13 @@ async def main(url: str) -> None:
         await close_db()
 
 
+def main(database_url: str | None = None) -> None:
+    if database_url:
+        asyncio.run(run(database_url))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run(f"sqlite://{Path(tmp) / 'bench.sqlite3'}"))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        asyncio.run(main(sys.argv[1]))
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            asyncio.run(main(f"sqlite://{Path(tmp) / 'bench.sqlite3'}"))
+    main(sys.argv[1] if len(sys.argv) > 1 else None)

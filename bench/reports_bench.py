@@ -17,7 +17,6 @@ import os
 import random
 import secrets
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -28,8 +27,9 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import orjson
 
-JWT_SECRET = "bench-secret-" + "b" * 40
 from bench.reports_server import FLOOR_TABLE
+
+JWT_SECRET = "bench-secret-" + "b" * 40
 
 STATUSES_CLOSED = ["closed"] * 80 + ["rejected"] * 3 + ["merged"] * 2
 STATUSES_OPEN = ["submitted", "accepted", "dispatched", "in_progress", "waiting", "resolved"]
@@ -126,7 +126,7 @@ async def seed(url: str, n_reports: int, n_communities: int) -> Seeded:
         sid = 0
         for cid in communities:
             workers[cid] = []
-            for k in range(4):
+            for _ in range(4):
                 sid += 1
                 staff_rows.append(
                     (sid, f"bw{sid}", pw, f"社工{sid}", "worker", cid, street_of[cid])
@@ -236,7 +236,8 @@ async def seed(url: str, n_reports: int, n_communities: int) -> Seeded:
             "INSERT INTO report_worker_load (staff_id, open_count, weighted) "
             "SELECT s.id, count(r.id), coalesce(sum(CASE r.priority WHEN 'low' THEN 1 "
             "WHEN 'normal' THEN 2 WHEN 'high' THEN 3 ELSE 4 END), 0) FROM staff s "
-            "LEFT JOIN report r ON r.owner_id = s.id AND r.status NOT IN ('closed', 'rejected', 'merged') "
+            "LEFT JOIN report r ON r.owner_id = s.id "
+            "AND r.status NOT IN ('closed', 'rejected', 'merged') "
             "WHERE s.role = 'worker' GROUP BY s.id"
         )
         await conn.execute("VACUUM ANALYZE")
@@ -388,7 +389,8 @@ async def measure(
 def report(results: list[Result]) -> None:
     by = {(r.name, r.conc): r for r in results}
     print(
-        "\nconc | create/insert floor (target >= 0.40) | queue/list floor (target >= 2.0) | queue p99 (target <= 25 ms at 16)"
+        "\nconc | create / insert floor (target >= 0.40) | queue / list floor (target >= 2.0)"
+        " | queue p99 (target <= 25 ms at 16)"
     )
     for conc in sorted({r.conc for r in results}):
         c, f = by[("POST /reports", conc)], by[("floor: raw insert", conc)]
@@ -421,21 +423,22 @@ async def main_async(args: argparse.Namespace) -> None:
             "REDIS_PREFIX": f"bench{secrets.token_hex(3)}:",
             "PYTHONPATH": os.getcwd(),
         }
-        proc = subprocess.Popen(
+        proc = subprocess.Popen(  # noqa: ASYNC220 - started once, before any measurement
             [sys.executable, "-m", "bench.reports_server"],
             env=env,
             start_new_session=True,
         )
         base = f"http://127.0.0.1:{args.port}"
-        for _ in range(120):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.5)
-        else:
-            raise SystemExit("the server did not start")
+        async with httpx.AsyncClient(timeout=1) as probe:
+            for _ in range(120):
+                try:
+                    if (await probe.get(f"{base}/healthz")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.5)
+            else:
+                raise SystemExit("the server did not start")
         print(
             f"server: {args.workers} Sanic workers on {base}; "
             f"bounds {args.requests} requests or {args.seconds}s per measurement"

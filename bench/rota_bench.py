@@ -134,6 +134,9 @@ def main() -> None:
     with ProcessPoolExecutor(args.processes) as pool:
         results = list(pool.map(_timed, problems))
     street = time.perf_counter() - t0
+    for q, (s, took) in zip(problems, results, strict=True):
+        gap = f"{s.gap:.2%}" if s.gap is not None else "-"
+        print(f"  {q.label:<14} {s.status:<10} {took:6.2f} s  gap {gap}")
     worst_gap = max((s.gap or 0.0) for s, _ in results)
     ok = sum(
         1

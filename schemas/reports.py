@@ -286,3 +286,34 @@ class DuplicateOut(BaseModel):
 class CreatedReport(BaseModel):
     report: ReportPublic | ReportStaff
     duplicates: list[DuplicateOut] = []
+
+
+class Budget(Strict):
+    accept_minutes: int = Field(ge=5, le=60 * 24 * 30)
+    respond_minutes: int = Field(ge=5, le=60 * 24 * 60)
+    resolve_minutes: int = Field(ge=5, le=60 * 24 * 365)
+
+
+class CategoryIn(Strict):
+    """Add or change a category: budgets are minutes of working time per priority."""
+
+    name: str = Field(min_length=1, max_length=32)
+    urgent: bool = False
+    default_priority: PriorityName = "normal"
+    active: bool = True
+    budgets: dict[PriorityName, Budget] = Field(
+        description="all four priorities: low, normal, high, urgent"
+    )
+
+    @field_validator("budgets")
+    @classmethod
+    def _all_priorities(cls, v: dict[str, Budget]) -> dict[str, Budget]:
+        missing = {"low", "normal", "high", "urgent"} - set(v)
+        if missing:
+            raise ValueError(f"budgets missing for: {', '.join(sorted(missing))}")
+        return v
+
+
+class CategoryAdmin(CategoryOut):
+    active: bool
+    budgets: dict[PriorityName, Budget]

@@ -88,15 +88,13 @@ def build_spec(app: Sanic) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(app.router.routes, key=lambda r: r.path):
         handler = route.handler
-        websocket = bool(getattr(route.extra, "websocket", False))
-        if websocket and isinstance(handler, partial):
-            handler = handler.args[0]  # Sanic's partial(_websocket_handler, handler)
+        if isinstance(handler, partial) and handler.args:
+            handler = handler.args[0]  # a WebSocket route: Sanic's wrapper around ours
         doc = _doc(handler)
         policy = policy_of(handler)
         path = "/" + "/".join(path_template(p) for p in route.parts)
         seen.update(doc.models)
         params: list[dict[str, Any]] = [{"$ref": "#/components/parameters/RequestId"}]
-        # route.params is keyed by position; the parameter's name is on its info.
         for info in route.params.values():
             schema = _CAST.get(info.cast, {"type": "string"})
             params.append({"name": info.name, "in": "path", "required": True, "schema": schema})
@@ -118,7 +116,7 @@ def build_spec(app: Sanic) -> dict[str, Any]:
                 entry["content"] = _content(model, seen)
             responses[str(status)] = _with_headers(entry, status)
         error_codes = set(doc.errors) | ALWAYS
-        if websocket:
+        if getattr(route.extra, "websocket", False):
             # A plain request that asks for no upgrade is refused: 426 from Sanic's own
             # server, 400 when served through ASGI.
             responses.setdefault("101", {"description": "Switched to the WebSocket protocol"})

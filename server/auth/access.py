@@ -139,7 +139,7 @@ def policy_of(handler: Any) -> Policy | None:
         if found is not None:
             return found  # type: ignore[no-any-return]
         if isinstance(handler, partial) and handler.args and callable(handler.args[0]):
-            # Sanic serves a websocket route as partial(_websocket_handler, handler, ...).
+            # Sanic wraps WebSocket handlers as partial(app._websocket_handler, handler)
             handler = handler.args[0]
         else:
             handler = getattr(handler, "__wrapped__", None) or getattr(handler, "func", None)

@@ -33,6 +33,8 @@ def _solver(p: Problem, limit: float) -> cp_model.CpSolver:
     # Coverage and fair shares are near-linear: a full LP relaxation guides one worker
     # to good rotas and tight bounds far sooner than the default search.
     s.parameters.linearization_level = 2
+    s.parameters.cp_model_probing_level = 0
+    s.parameters.symmetry_level = 0
     if s.parameters.num_workers == 1:
         s.parameters.search_branching = cp_model.LP_SEARCH
     return s
@@ -70,8 +72,6 @@ def solve(p: Problem) -> Solution:
         rm.m.clear_hints()
         _hint(rm, keep)
         rm.m.add(rm.changes <= changes)
-    elif p.previous:
-        _hint(rm, set(p.previous))
     rm.m.minimize(rm.soft)
     solver = _solver(p, p.time_limit - (time.monotonic() - started))
     status = solver.solve(rm.m)

@@ -30,6 +30,7 @@ from server.models.rota import (
     Assignment,
     Certification,
     Post,
+    PostKind,
     ShiftTemplate,
 )
 from server.services.audit import audit
@@ -118,9 +119,11 @@ async def create_post(p: Principal, community_id: int, data: PostCreate) -> Post
 async def update_post(p: Principal, post_id: int, data: PostUpdate) -> PostPublic:
     async with in_transaction() as conn:
         post = await get_scoped(Post.all().using_db(conn), p, BY_COMMUNITY, id=post_id)
-        changes = data.model_dump(exclude_unset=True)
+        changes = data.model_dump(exclude_unset=True, exclude_none=True)
         if "hours" in changes and data.hours is not None:
             changes["hours"] = _hours(data.hours)
+        if changes.get("kind") is not None:
+            changes["kind"] = PostKind(changes["kind"])
         for k, v in changes.items():
             setattr(post, k, v)
         await post.save(using_db=conn)
@@ -186,7 +189,7 @@ async def update_shift(p: Principal, shift_id: int, data: ShiftUpdate) -> ShiftP
     # Times stay fixed once made: published rotas point at them. Make a new template.
     async with in_transaction() as conn:
         t = await get_scoped(ShiftTemplate.all().using_db(conn), p, BY_COMMUNITY, id=shift_id)
-        changes = data.model_dump(exclude_unset=True)
+        changes = data.model_dump(exclude_unset=True, exclude_none=True)
         for k, v in changes.items():
             setattr(t, k, v)
         await t.save(using_db=conn)

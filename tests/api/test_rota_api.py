@@ -342,3 +342,38 @@ async def test_availability_leave_and_drafts(app: Sanic, client: httpx.AsyncClie
     r = await client.delete(f"{API}/rotas/{rota_id}", headers=auth(app, sec))
     assert r.status_code == 204
     assert not await Rota.filter(id=rota_id).exists()
+
+
+async def test_post_update_and_delete(app: Sanic, client: httpx.AsyncClient) -> None:
+    world = await make_world()
+    setup = await make_rota_setup(world)
+    sec = auth(app, world.staff["secretary"])
+    post = setup.posts["oncall"]
+    r = await client.patch(
+        f"{API}/posts/{post.id}",
+        json={
+            "kind": "field",
+            "name": None,
+            "hours": [{"weekday": 2, "start": "09:00", "end": "12:00"}],
+        },
+        headers=sec,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["kind"] == "field" and r.json()["name"] == "值班"
+    assert r.json()["hours"] == [
+        {"weekday": 2, "start": "09:00:00", "end": "12:00:00", "min_staff": 1}
+    ]
+    draft = await _generate(app, client, world)
+    used = await Assignment.filter(rota_id=draft["rota"]["id"]).first()
+    r = await client.delete(f"{API}/posts/{used.post_id}", headers=sec)
+    assert r.status_code == 409
+    c = world.communities[0]
+    spare = {"code": "spare", "name": "备用", "hours": []}
+    r = await client.post(f"{API}/communities/{c.id}/posts", json=spare, headers=sec)
+    r = await client.delete(f"{API}/posts/{r.json()['id']}", headers=sec)
+    assert r.status_code == 204
+    r = await client.patch(
+        f"{API}/shifts/{setup.shifts['late'].id}", json={"active": False}, headers=sec
+    )
+    assert r.status_code == 200 and r.json()["active"] is False
+    assert await AuditLog.filter(action="rota.post.update").exists()

@@ -23,7 +23,7 @@ from server.models.reports import DispatchLeg, Escalation, LegStatus, Report
 from server.services.reports import catalogue, ownership, sla
 from server.services.reports.moves import governing_due
 from server.services.reports.records import record
-from server.services.reports.sla import current_time
+from server.services.reports.sla import in_db_zone
 
 log = logging.getLogger("linli.reports.scheduler")
 BATCH = 200
@@ -288,7 +288,7 @@ async def _escalate_leg(leg: dict, now: datetime, worker: str, tick: Tick) -> No
 
 async def run_once(worker: str = "", now: datetime | None = None) -> Tick:
     """One pass of all the periodic work; what tests and the app's background task call."""
-    now = now or current_time()
+    now = in_db_zone(now)
     tick = Tick()
     await assign_waiting(now, tick)
     await pass_on(now, worker, tick)

@@ -3,14 +3,18 @@ calendar (public holidays and make-up working days), paused while waiting on the
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Protocol
 
 from tortoise import timezone
 
+from server.domain.calendar import BusinessClock, CalendarNotCovered, HolidayCalendar
 from server.domain.hours import DEFAULT_HOURS, OpeningHours
+
+log = logging.getLogger("linli.reports.sla")
 
 
 class Clock(Protocol):
@@ -26,45 +30,72 @@ def current_time() -> datetime:
     return timezone.localtime()
 
 
+def in_db_zone(at: datetime | None) -> datetime:
+    """``at`` (or now) in the database's zone; callers may pass any aware time."""
+    return current_time() if at is None else timezone.localtime(at)
+
+
 def community_hours(community_id: int) -> OpeningHours:
     """The hours a community's desks are open. One seam: the rota's posts will feed it."""
     return DEFAULT_HOURS
 
 
-class _ContinuousClock:
-    """Stand-in until the business calendar is available: every minute counts."""
+@cache
+def _provisional_holidays() -> HolidayCalendar:
+    """The known holidays, with years that have no official notice yet counted as plain
+    weeks. Used only when a deadline runs into such a year (see SlaClock)."""
+    known = HolidayCalendar.load()
+    return HolidayCalendar(known.holidays, known.makeup_workdays, frozenset(range(2000, 2100)))
+
+
+class SlaClock:
+    """The business clock, answering in the database's zone.
+
+    A resident's report must never be refused because next year's holiday notice is not
+    out yet: a deadline that runs into an uncovered year is counted on plain weeks for
+    that year, and logged, rather than failing the request.
+    """
+
+    def __init__(self, hours: OpeningHours, tz: str) -> None:
+        self.exact = BusinessClock(hours, HolidayCalendar.load(), tz)
+        self.hours, self.tz = hours, tz
+        self._fallback: BusinessClock | None = None
+
+    def _provisional(self, what: str, exc: CalendarNotCovered) -> BusinessClock:
+        log.warning("%s runs past the holiday calendar (%s); counting plain weeks", what, exc)
+        if self._fallback is None:
+            self._fallback = BusinessClock(self.hours, _provisional_holidays(), self.tz)
+        return self._fallback
 
     def add(self, start: datetime, work: timedelta) -> datetime:
-        return start + work
+        try:
+            due = self.exact.add(start, work)
+        except CalendarNotCovered as exc:
+            due = self._provisional("a deadline", exc).add(start, work)
+        return timezone.localtime(due)
 
     def between(self, a: datetime, b: datetime) -> timedelta:
-        return max(timedelta(0), b - a)
+        try:
+            return self.exact.between(a, b)
+        except CalendarNotCovered as exc:
+            return self._provisional("an elapsed time", exc).between(a, b)
 
     def is_open(self, at: datetime) -> bool:
-        return True
+        try:
+            return self.exact.is_open(at)
+        except CalendarNotCovered as exc:
+            return self._provisional("an opening check", exc).is_open(at)
 
     def next_open(self, at: datetime) -> datetime:
-        return at
-
-
-@lru_cache(maxsize=1)
-def _holidays() -> object | None:
-    try:
-        from server.domain.calendar import HolidayCalendar  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return HolidayCalendar.load()
+        try:
+            return timezone.localtime(self.exact.next_open(at))
+        except CalendarNotCovered as exc:
+            return timezone.localtime(self._provisional("next opening", exc).next_open(at))
 
 
 @lru_cache(maxsize=1024)
-def _clock_for_hours(hours: OpeningHours, tz: str) -> Clock:
-    holidays = _holidays()
-    if holidays is None:
-        return _ContinuousClock()
-    from server.domain.calendar import BusinessClock
-
-    clock: Clock = BusinessClock(hours, holidays, tz)
-    return clock
+def _clock_for_hours(hours: OpeningHours, tz: str) -> SlaClock:
+    return SlaClock(hours, tz)
 
 
 def clock_for(community_id: int, tz: str = "Asia/Shanghai") -> Clock:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sanic import Sanic
 
-from server.services.reports import ownership
+from server.services.reports import sla
 from server.services.reports.catalogue import seed_catalogue
 from tests.support.factories import World, auth, make_world
 
@@ -73,7 +73,7 @@ class Desks:
 
 
 def desks(monkeypatch: pytest.MonkeyPatch, *, open_: bool) -> None:
-    monkeypatch.setattr(ownership, "clock_for", lambda community_id, *a: Desks(open_))
+    monkeypatch.setattr(sla, "clock_for", lambda community_id, *a: Desks(open_))
 
 
 def xml(r: httpx.Response) -> ET.Element:
