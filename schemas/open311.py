@@ -153,3 +153,27 @@ class GeoReportRequestsQuery(BaseModel):
     end_date: datetime | None = Field(default=None, description="at most 90 days after start")
     status: str | None = Field(default=None, description="open, closed, or both comma-separated")
     jurisdiction_id: str | None = Field(default=None, description="a community code")
+
+
+class SubmitterContact(BaseModel):
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    device_id: str | None = None
+    account_id: str | None = None
+
+
+class Open311Submission(BaseModel):
+    """What an Open311 client sent with a report, for the staff who handle it: the
+    submitter's contact for the follow-up (回访) is here and nowhere public."""
+
+    report_id: int
+    api_key_id: int
+    client: str = Field(description="the name the API key was issued under")
+    token: str
+    media_url: str | None
+    address_id: int | None
+    attributes: dict[str, list[str]]
+    contact: SubmitterContact
+    created_at: datetime

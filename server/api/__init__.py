@@ -12,6 +12,7 @@ from server.api import (
     households,
     open311,
     open311_keys,
+    open311_submissions,
     openapi,
     reports,
     rota,
@@ -31,6 +32,7 @@ def api_group() -> BlueprintGroup:
         households.bp,
         visits.bp,
         open311_keys.bp,
+        open311_submissions.bp,
         version=1,
         version_prefix="/api/v",
     )

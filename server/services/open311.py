@@ -10,8 +10,10 @@ from typing import Any
 from tortoise import timezone
 from tortoise.transactions import in_transaction
 
+from schemas.open311 import Open311Submission, SubmitterContact
 from schemas.reports import Location, PriorityName, ReportCreate
 from server.auth.principal import Principal
+from server.auth.scope import ScopeRules, get_scoped
 from server.domain.errors import Forbidden, Invalid, NotFound
 from server.domain.open311.inbound import NewRequest, RequestFilter
 from server.domain.open311.outbound import CLOSED, RequestView, redact
@@ -19,6 +21,7 @@ from server.domain.open311.services import Answers, Service, check_answers, serv
 from server.models.geo import Building, Community
 from server.models.open311 import ServiceRequest
 from server.models.reports import DispatchLeg, LegStatus, Report, ReportEvent
+from server.services.audit import audit
 from server.services.reports import catalogue, create_report
 
 log = logging.getLogger("linli.open311")
@@ -239,3 +242,26 @@ async def views(rows: list[dict[str, Any]]) -> list[RequestView]:
             )
         )
     return out
+
+
+SUBMISSION_SCOPE = ScopeRules(community="report__community_id", street="report__street_id")
+
+
+async def submission(p: Principal, report_id: int) -> Open311Submission:
+    """The Open311 record of a report in the caller's scope. Reading a submitter's contact
+    is recorded, as every look at personal data is."""
+    row = await get_scoped(
+        ServiceRequest.all().select_related("api_key"), p, SUBMISSION_SCOPE, report_id=report_id
+    )
+    await audit(p, "open311_contact.viewed", "report", report_id)
+    return Open311Submission(
+        report_id=row.report_id,
+        api_key_id=row.api_key_id,
+        client=row.api_key.name,
+        token=row.token,
+        media_url=row.media_url,
+        address_id=row.address_id,
+        attributes=row.attributes,
+        contact=SubmitterContact(**row.contact),
+        created_at=row.created_at,
+    )

@@ -7,7 +7,7 @@ import pytest
 
 from server.models.geo import Building, Estate
 from server.models.open311 import ServiceRequest
-from server.models.records import OutboxEvent
+from server.models.records import AuditLog, OutboxEvent
 from server.models.reports import Report
 from tests.api.open311.conftest import O311, desks, xml
 from tests.support.factories import auth
@@ -193,3 +193,21 @@ async def test_rate_limit_answers_429_in_georeport_form(o311: O311) -> None:
     x = await o311.post("xml", key=key, service_code="noise", lat="31", long="121")
     assert x.status_code == 429 and xml(x).findtext("error/code") == "429"
     assert await Report.all().count() == 2
+
+
+async def test_staff_in_scope_read_the_submitters_contact_for_follow_up(o311: O311) -> None:
+    rid = await o311.file(first_name="三", last_name="张", phone="13800138000", device_id="d1")
+    url = f"/api/v1/open311/submissions/{rid}"
+    r = await o311.client.get(url, headers=auth(o311.app, o311.world.staff["worker"]))
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["contact"] == {
+        "first_name": "三", "last_name": "张", "email": None, "phone": "13800138000",
+        "device_id": "d1", "account_id": None,
+    }  # fmt: skip
+    assert got["client"] == "client" and got["token"]
+    assert await AuditLog.filter(action="open311_contact.viewed", entity_id=str(rid)).count() == 1
+    for who, status in (("other_worker", 404), ("officer", 403), ("dispatcher", 200)):
+        r = await o311.client.get(url, headers=auth(o311.app, o311.world.staff[who]))
+        assert r.status_code == status, (who, r.text)
+    assert (await o311.client.get(url)).status_code == 401
