@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from schemas.rota import Opening, PostCreate, PostUpdate
 from server.services import rota_setup
 from server.services.auth import staff_principal
 from server.services.reports import sla
 from tests.support.factories import make_world
-from schemas.rota import Opening, PostCreate, PostUpdate
 
 SH = ZoneInfo("Asia/Shanghai")
 # Monday 2026-12-07, an ordinary working week
