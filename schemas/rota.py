@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from schemas.common import Strict
+from schemas.common import Id, Strict
 
 PostKind = Literal["desk", "field", "on_call"]
 LeaveKind = Literal["leave", "sick", "unavailable"]
@@ -99,8 +99,8 @@ class ShiftPublic(BaseModel):
 
 
 class CertificationCreate(Strict):
-    staff_id: int
-    post_id: int
+    staff_id: Id
+    post_id: Id
     certified_on: date
     expires_on: date | None = None
 
@@ -162,7 +162,7 @@ class AvailabilityPublic(BaseModel):
 
 
 class LeaveCreate(Strict):
-    staff_id: int
+    staff_id: Id
     kind: LeaveKind = "leave"
     start_date: date
     end_date: date
@@ -315,9 +315,9 @@ class ChangePublic(BaseModel):
 class SwapCreate(Strict):
     """Hand ``assignment_id`` to ``counterpart_id``, or exchange it for theirs."""
 
-    assignment_id: int
-    counterpart_id: int
-    counter_assignment_id: int | None = None
+    assignment_id: Id
+    counterpart_id: Id
+    counter_assignment_id: Id | None = None
     reason: str = Field(default="", max_length=200)
 
 
@@ -341,7 +341,7 @@ class SwapPublic(BaseModel):
 
 
 class SickRequest(Strict):
-    staff_id: int
+    staff_id: Id
     start_date: date
     end_date: date
     note: str = Field(default="", max_length=200)
@@ -371,7 +371,7 @@ class LeaveQuery(Strict):
 
 class OnDutyQuery(Strict):
     at: datetime | None = None
-    post_id: int | None = None
+    post_id: Id | None = None
 
 
 class OnDutyStaff(BaseModel):

@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
+from server.api.openapi import path_template
 from server.app import create_app
 from server.config import Settings
 from tests.conftest import REDIS_URL, TEST_JWT_SECRET
@@ -140,10 +141,7 @@ def live(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 def _router_operations(app: Any) -> set[tuple[str, str]]:
     found = set()
     for route in app.router.routes:
-        path = "/" + "/".join(
-            "{" + part[1:-1].split(":")[0] + "}" if part.startswith("<") else part
-            for part in route.parts
-        )
+        path = "/" + "/".join(path_template(part) for part in route.parts)
         found |= {(m, path) for m in route.methods if m not in SKIP_METHODS}
     return found
 
