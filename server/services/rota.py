@@ -10,7 +10,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from schemas.rota import (
+from schemas.rota_plan import (
     AssignmentRef,
     ChangePublic,
     ConflictOut,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from schemas.rota import ResolveResult, SickRequest, SwapCreate, SwapPublic
+from schemas.rota_plan import ResolveResult, SickRequest, SwapCreate, SwapPublic
 from server.auth.principal import Principal
 from server.auth.scope import ScopeRules, get_scoped
 from server.domain.errors import Conflict, Invalid, NotFound
