@@ -54,14 +54,39 @@ class InboxPage(BaseModel):
     next_before_id: int | None
 
 
-class LiveEventPublic(BaseModel):
-    """One frame on the live WebSocket."""
+class LiveQuery(Strict):
+    last_id: int | None = Field(
+        default=None, ge=0, description="the last event id seen: what came after is replayed"
+    )
+    token: str | None = Field(
+        default=None, max_length=4096, description="access token, for clients without headers"
+    )
 
+
+class LiveHello(BaseModel):
+    """The first frame: the id the stream continues from."""
+
+    type: Literal["hello"] = "hello"
+    last_id: int
+
+
+class LiveEventPublic(BaseModel):
+    """One event frame on the live WebSocket (after the hello frame)."""
+
+    type: Literal["event"] = "event"
     id: int
     topic: str
     community_id: int | None
     payload: dict[str, Any]
     created_at: datetime
+
+
+class InboxRead(Strict):
+    up_to_id: int | None = Field(default=None, ge=1, description="all messages when absent")
+
+
+class InboxReadResult(BaseModel):
+    marked: int
 
 
 class ChannelDepth(BaseModel):

@@ -8,13 +8,14 @@ from typing import Any
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from server.api import api_group, errors, root_blueprints
-from server.auth.access import assert_every_route_guarded
+from server.api import api_group, errors, root_blueprints, validation
+from server.auth import access
 from server.auth.tokens import TokenSigner
 from server.broker import Broker, create_broker
 from server.config import Settings
 from server.context import client_ip_var, configure_logging, request_id_var
 from server.db import close_db, init_db
+from server.notify.live import LiveHub
 from server.notify.wechat import WeChatGateway
 from server.services.auth import AuthService, LoginPolicy
 
@@ -75,26 +76,45 @@ def create_app(
         ),
     )
 
+    app.ctx.live = LiveHub(app.ctx.broker)
+
     app.blueprint(api_group())
     for bp in root_blueprints():
         app.blueprint(bp)
     errors.install(app)
+    access.install(app)
+    validation.install(app)
     _install_request_context(app)
+    if settings.relay_in_server:
+        _manage_relay(app, settings)
 
     @app.before_server_start
     async def _open(app: Sanic, _: Any = None) -> None:
-        assert_every_route_guarded(app)
+        access.assert_every_route_guarded(app)
         if manage_db:
             await init_db(settings.database_url, time_zone=settings.time_zone)
 
     @app.after_server_stop
     async def _close(app: Sanic, _: Any = None) -> None:
+        await app.ctx.live.stop()
         if manage_db:
             await close_db()
             await app.ctx.broker.close()
             app.ctx.wechat.close()
 
     return app
+
+
+def _manage_relay(app: Sanic, settings: Settings) -> None:
+    """The outbox relay as a Sanic-managed process beside the workers (only when the
+    server is run by Sanic's manager: tests and in-process servers have none)."""
+    from server.notify.relay import serve_relay
+
+    @app.main_process_ready
+    async def _relay(app: Sanic, _: Any = None) -> None:
+        app.manager.manage(
+            "LinliRelay", serve_relay, {"settings": settings.model_dump(mode="json")}
+        )
 
 
 def _install_request_context(app: Sanic) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sanic import Blueprint
 from sanic.blueprint_group import BlueprintGroup
 
-from server.api import auth, health, openapi
+from server.api import auth, health, live, notify, openapi
 
 
 def api_group() -> BlueprintGroup:
     # Each resource module exposes ``bp``. Add new resources here.
-    return Blueprint.group(auth.bp, version=1, version_prefix="/api/v")
+    return Blueprint.group(auth.bp, live.bp, notify.bp, version=1, version_prefix="/api/v")
 
 
 def root_blueprints() -> list[Blueprint]:

@@ -8,6 +8,7 @@ drift from the code. Error responses all use the one error shape.
 from __future__ import annotations
 
 import inspect
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -46,6 +47,8 @@ def build_spec(app: Sanic) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(app.router.routes, key=lambda r: r.path):
         handler = route.handler
+        if isinstance(handler, partial) and handler.args:
+            handler = handler.args[0]  # a WebSocket route: Sanic's wrapper around ours
         doc = _doc(handler)
         policy = policy_of(handler)
         path = "/" + "/".join(

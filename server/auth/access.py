@@ -3,13 +3,17 @@
 ``@access(...)`` authenticates the bearer token, checks revocation through the broker,
 checks the caller's kind and role, and puts the :class:`Principal` on ``request.ctx``.
 Record-level scope is in :mod:`server.auth.scope`.
+
+WebSocket routes follow the same policies. Browsers cannot set headers on a WebSocket,
+so there the token may also come as ``?token=``; and the check runs before the
+upgrade (:func:`install`), so a refused caller gets the usual JSON error, not a socket.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, TypeVar
 
 from sanic import Request, Sanic
@@ -54,8 +58,25 @@ def bearer(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
+        if is_websocket(request) and request.args.get("token"):
+            return str(request.args.get("token")).strip()
         raise Unauthenticated("sign in first: send Authorization: Bearer <token>")
     return token.strip()
+
+
+def is_websocket(request: Request) -> bool:
+    route = request.route
+    return bool(route is not None and getattr(route.extra, "websocket", False))
+
+
+async def _admit(request: Request, policy: Policy) -> None:
+    if getattr(request.ctx, "admitted", None) is policy:
+        return  # already checked before the WebSocket upgrade
+    if not policy.public:
+        principal = await authenticate_token(request.app, bearer(request))
+        policy.check(principal)
+        request.ctx.principal = principal
+    request.ctx.admitted = policy
 
 
 def access(
@@ -68,10 +89,7 @@ def access(
     def decorate(handler: H) -> H:
         @wraps(handler)
         async def guarded(request: Request, *args: Any, **kwargs: Any) -> Any:
-            if not policy.public:
-                principal = await authenticate_token(request.app, bearer(request))
-                policy.check(principal)
-                request.ctx.principal = principal
+            await _admit(request, policy)
             return await handler(request, *args, **kwargs)
 
         setattr(guarded, MARK, policy)
@@ -99,7 +117,11 @@ def policy_of(handler: Any) -> Policy | None:
         found = getattr(handler, MARK, None)
         if found is not None:
             return found  # type: ignore[no-any-return]
-        handler = getattr(handler, "__wrapped__", None) or getattr(handler, "func", None)
+        if isinstance(handler, partial) and handler.args and callable(handler.args[0]):
+            # Sanic wraps WebSocket handlers as partial(app._websocket_handler, handler)
+            handler = handler.args[0]
+        else:
+            handler = getattr(handler, "__wrapped__", None) or getattr(handler, "func", None)
         seen += 1
     return None
 
@@ -110,6 +132,17 @@ def unguarded_routes(app: Sanic) -> list[str]:
         if policy_of(route.handler) is None:
             missing.append(f"{'/'.join(route.parts)} ({route.name})")
     return missing
+
+
+def install(app: Sanic) -> None:
+    """Check WebSocket routes' policies before the upgrade, in the request middleware."""
+
+    @app.on_request(priority=90)  # type: ignore[call-arg]
+    async def _websocket_access(request: Request) -> None:
+        if is_websocket(request) and request.route is not None:
+            policy = policy_of(request.route.handler)
+            if policy is not None:
+                await _admit(request, policy)
 
 
 def assert_every_route_guarded(app: Sanic) -> None:

@@ -26,12 +26,12 @@ from server.models.notify import Channel, Delivery, DeliveryStatus
 from server.models.records import OutboxEvent
 from server.notify.claims import claim, db_now
 from server.notify.fanout import FanOut
+from server.notify.live import LIVE_CHANNEL
 from server.notify.sender import Sender
 from server.notify.token import AccessTokens
 from server.notify.wechat import WeChatGateway
 
 log = logging.getLogger("linli.relay")
-LIVE_CHANNEL = "live"
 
 
 class Relay:
