@@ -100,6 +100,9 @@ class Settings(BaseSettings):
                 )
             if self.wechat_secret == "demo-secret":  # noqa: S105
                 raise ConfigError("WECHAT_SECRET must be set when LINLI_ENV=production")
+        if self.relay_lease_seconds < self.wechat_timeout + 3:
+            # A relay only starts a send that can end before its lease does.
+            raise ConfigError("RELAY_LEASE_SECONDS must exceed WECHAT_TIMEOUT by 3 seconds or more")
         if not self.wechat_api_base.endswith("/"):
             self.wechat_api_base += "/"
         return self

@@ -49,17 +49,17 @@ async def claim(
     free = due & lease_free(now)
     if is_postgres():
         async with in_transaction() as conn:
-            ids = (
+            # Whole rows: Tortoise drops FOR UPDATE from values_list() queries.
+            locked = (
                 await model.filter(free)
                 .order_by("id")
                 .limit(limit)
                 .select_for_update(skip_locked=True)
                 .using_db(conn)
-                .values_list("id", flat=True)
             )
-            if not ids:
+            if not locked:
                 return token, []
-            await model.filter(id__in=ids).using_db(conn).update(**values)
+            await model.filter(free, id__in=[r.pk for r in locked]).using_db(conn).update(**values)
     else:
         async with broker.lock(f"relay:claim:{model._meta.db_table}", ttl=10.0, wait=10.0):
             ids = await model.filter(free).order_by("id").limit(limit).values_list("id", flat=True)

@@ -1,10 +1,11 @@
-"""Turning an outbox event into what it causes: a resident inbox message, a WeChat
+"""Turning outbox events into what they cause: a resident inbox message, a WeChat
 delivery to send, a live-feed entry for staff. All of it in one transaction with
-marking the event processed, so a relay that dies midway leaves nothing half done."""
+marking the events processed, so a relay that dies midway leaves nothing half done."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,35 +31,40 @@ log = logging.getLogger("linli.relay")
 LIVE_ORDER_LOCK = 0x6C696E6C69
 
 
+@dataclass
+class _Rows:
+    inbox: list[InboxMessage] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    live: list[LiveEvent] = field(default_factory=list)
+
+
 class FanOut:
     def __init__(self, templates: dict[str, dict[str, Any]], time_zone: str) -> None:
         self.templates = templates
         self.tz = ZoneInfo(time_zone)
 
-    async def batch(self, events: list[OutboxEvent], token: str) -> list[int]:
+    async def batch(self, events: list[OutboxEvent], token: str) -> int:
         """Fan out a batch in one transaction; fall back to one by one if it fails.
-        Returns the ids of new live events."""
+        Returns how many live-feed entries were added."""
         try:
             async with in_transaction() as conn:
-                live = [await self._one(e, conn) for e in events]
+                live = await self._write(events, conn)
                 await self._done([e.id for e in events], token, conn)
-            return [i for i in live if i is not None]
+            return live
         except Exception:
             log.warning("fan-out batch failed, retrying events one by one", exc_info=True)
-        out: list[int] = []
+        live = 0
         for e in events:
             try:
                 async with in_transaction() as conn:
-                    live_id = await self._one(e, conn)
+                    live += await self._write([e], conn)
                     await self._done([e.id], token, conn)
-                if live_id is not None:
-                    out.append(live_id)
             except IntegrityError:
                 # Another relay fanned it out after our lease ran out: it is done.
                 await OutboxEvent.filter(id=e.id).update(processed_at=db_now())
             except Exception:
                 log.exception("fan-out of outbox event %s failed", e.id)
-        return out
+        return live
 
     async def _done(self, ids: list[int], token: str, conn: BaseDBAsyncClient) -> None:
         await (
@@ -67,41 +73,77 @@ class FanOut:
             .update(processed_at=db_now(), claimed_until=None)
         )
 
-    async def _one(self, e: OutboxEvent, conn: BaseDBAsyncClient) -> int | None:
-        payload = e.payload if isinstance(e.payload, dict) else {}
-        community_id = e.community_id or payload.get("community_id")
-        resident_id = payload.get("resident_id")
-        if e.topic.startswith("report.") and resident_id:
-            await self._resident(e, payload, int(resident_id), community_id, conn)
-        if e.topic in LIVE_TOPICS:
-            return await self._live(e, payload, community_id, conn)
-        return None
+    async def _write(self, events: list[OutboxEvent], conn: BaseDBAsyncClient) -> int:
+        payloads = [e.payload if isinstance(e.payload, dict) else {} for e in events]
+        resident_ids = {int(p["resident_id"]) for p in payloads if p.get("resident_id")}
+        openids = dict(
+            await Resident.filter(id__in=resident_ids).using_db(conn).values_list("id", "openid")
+        )
+        community_ids = {
+            e.community_id or p.get("community_id") for e, p in zip(events, payloads, strict=True)
+        }
+        streets = dict(
+            await Community.filter(id__in=[c for c in community_ids if c is not None])
+            .using_db(conn)
+            .values_list("id", "street_id")
+        )
+        rows = _Rows()
+        for e, payload in zip(events, payloads, strict=True):
+            community_id = e.community_id or payload.get("community_id")
+            resident_id = payload.get("resident_id")
+            if e.topic.startswith("report.") and resident_id:
+                openid = openids.get(int(resident_id))
+                if openid is None:
+                    log.warning("outbox event %s names unknown resident %s", e.id, resident_id)
+                else:
+                    self._resident(e, payload, int(resident_id), openid, community_id, rows)
+            if e.topic in LIVE_TOPICS:
+                street_id = streets.get(community_id)
+                a = audience_of(e.topic, {**payload, "community_id": community_id}, street_id)
+                rows.live.append(
+                    LiveEvent(
+                        event_id=e.id,
+                        topic=e.topic,
+                        community_id=community_id,
+                        street_id=street_id,
+                        staff_ids=list(a.staff_ids),
+                        department_ids=list(a.department_ids),
+                        payload=payload,
+                    )
+                )
+        if rows.inbox:
+            await InboxMessage.bulk_create(rows.inbox, using_db=conn)
+        if rows.deliveries:
+            await Delivery.bulk_create(rows.deliveries, using_db=conn)
+        if rows.live:
+            if is_postgres():
+                await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [LIVE_ORDER_LOCK])
+            await LiveEvent.bulk_create(rows.live, using_db=conn)
+        return len(rows.live)
 
-    async def _resident(
+    def _resident(
         self,
         e: OutboxEvent,
         payload: dict[str, Any],
         resident_id: int,
+        openid: str,
         community_id: int | None,
-        conn: BaseDBAsyncClient,
+        rows: _Rows,
     ) -> None:
         message = resident_message(e.topic, payload)
         if message is None:
             return
-        resident = await Resident.filter(id=resident_id).using_db(conn).first()
-        if resident is None:
-            log.warning("outbox event %s names unknown resident %s", e.id, resident_id)
-            return
         title, body = message
         report_id = payload.get("report_id")
-        await InboxMessage.create(
-            resident_id=resident_id,
-            event_id=e.id,
-            topic=e.topic,
-            report_id=int(report_id) if report_id is not None else None,
-            title=title,
-            body=body,
-            using_db=conn,
+        rows.inbox.append(
+            InboxMessage(
+                resident_id=resident_id,
+                event_id=e.id,
+                topic=e.topic,
+                report_id=int(report_id) if report_id is not None else None,
+                title=title,
+                body=body,
+            )
         )
         spec = self.templates.get(e.topic)
         if not spec:
@@ -114,48 +156,19 @@ class FanOut:
             "at": at,
         }
         page = str(spec.get("page") or "").format_map(_Missing(values)) or None
-        await Delivery.create(
-            event_id=e.id,
-            topic=e.topic,
-            channel=Channel.wechat,
-            community_id=community_id,
-            recipient_type="resident",
-            recipient_id=resident_id,
-            template_id=spec["template_id"],
-            message={
-                "touser": resident.openid,
-                "page": page,
-                "data": render(spec.get("fields", {}), values),
-            },
-            next_attempt_at=db_now(),
-            using_db=conn,
+        rows.deliveries.append(
+            Delivery(
+                event_id=e.id,
+                topic=e.topic,
+                channel=Channel.wechat,
+                community_id=community_id,
+                recipient_type="resident",
+                recipient_id=resident_id,
+                template_id=spec["template_id"],
+                message={"touser": openid, "page": page, "data": render(spec["fields"], values)},
+                next_attempt_at=db_now(),
+            )
         )
-
-    async def _live(
-        self,
-        e: OutboxEvent,
-        payload: dict[str, Any],
-        community_id: int | None,
-        conn: BaseDBAsyncClient,
-    ) -> int:
-        street_id = None
-        if community_id is not None:
-            c = await Community.filter(id=community_id).using_db(conn).first()
-            street_id = c.street_id if c is not None else None  # type: ignore[attr-defined]
-        a = audience_of(e.topic, {**payload, "community_id": community_id}, street_id)
-        if is_postgres():
-            await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [LIVE_ORDER_LOCK])
-        row = await LiveEvent.create(
-            event_id=e.id,
-            topic=e.topic,
-            community_id=community_id,
-            street_id=street_id,
-            staff_ids=list(a.staff_ids),
-            department_ids=list(a.department_ids),
-            payload=payload,
-            using_db=conn,
-        )
-        return int(row.id)
 
 
 class _Missing(dict[str, Any]):

@@ -27,7 +27,7 @@ from server.models.records import OutboxEvent
 from server.notify.claims import claim, db_now
 from server.notify.fanout import FanOut
 from server.notify.live import LIVE_CHANNEL
-from server.notify.sender import Sender
+from server.notify.sender import Recorder, Sender, Write
 from server.notify.token import AccessTokens
 from server.notify.wechat import WeChatGateway
 
@@ -46,8 +46,9 @@ class Relay:
             max_attempts=settings.relay_max_attempts, base=settings.relay_retry_base
         )
         self.policy = policy
-        self.sender = Sender(gateway, tokens, policy)
-        self.queue: asyncio.Queue[tuple[Delivery, str]] = asyncio.Queue(settings.relay_inflight)
+        self.recorder = Recorder()
+        self.sender = Sender(gateway, tokens, policy, record=self.recorder)
+        self.queue: asyncio.Queue[tuple[Delivery, str]] = asyncio.Queue(2 * settings.relay_inflight)
         self.sent = 0
         self._freed = asyncio.Event()
 
@@ -65,7 +66,7 @@ class Relay:
         )
         if not events:
             return 0
-        live_ids = await self.fanout.batch(events, token)
+        live = await self.fanout.batch(events, token)
         # Events that failed stay unprocessed: back off before trying them again.
         failed = await OutboxEvent.filter(claimed_by=token, processed_at__isnull=True)
         for e in failed:
@@ -76,8 +77,9 @@ class Relay:
                 claimed_by=None,
                 claimed_until=None,
             )
-        if live_ids:
-            await self.broker.publish(LIVE_CHANNEL, str(max(live_ids)))
+        if live:
+            # Only a wake-up: readers take the rows from the log, in id order.
+            await self.broker.publish(LIVE_CHANNEL, str(live))
         return len(events)
 
     # -- deliveries --------------------------------------------------------
@@ -92,14 +94,33 @@ class Relay:
             lease=self.s.relay_lease_seconds,
             broker=self.broker,
         )
-        for row in rows:
+        for row in await self.sender.reserve(rows, token):
             await self.queue.put((row, token))
         return len(rows)
+
+    def _lease_left(self, d: Delivery) -> bool:
+        """Whether a send started now ends (answer or timeout) before our lease does.
+        Past that point another relay may take the row, and sending would duplicate."""
+        assert d.claimed_until is not None
+        margin = timedelta(seconds=self.s.wechat_timeout + 1.0)
+        return db_now() + margin < d.claimed_until
 
     async def _worker(self) -> None:
         while True:
             d, token = await self.queue.get()
             try:
+                if not self._lease_left(d):
+                    log.warning("lease of delivery %s ran short; giving it back", d.id)
+                    await self.recorder(
+                        [
+                            Write(
+                                Delivery,
+                                {"id": d.id, "claimed_by": token},
+                                {"claimed_by": None, "claimed_until": None},
+                            )
+                        ]
+                    )
+                    continue
                 await self.sender.deliver(d, token)
                 self.sent += 1
             except Exception:
@@ -124,30 +145,52 @@ class Relay:
             for w in workers:
                 w.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
+            await self.recorder.close()
+
+    async def _fan_out_loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                busy = await self.fan_out_once() > 0
+            except Exception:
+                log.exception("fan-out round failed")
+                busy = False
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.s.relay_poll_seconds)
+
+    async def _claim_loop(self, stop: asyncio.Event) -> None:
+        poll = self.s.relay_poll_seconds
+        while not stop.is_set():
+            busy = False
+            try:
+                # Claim ahead (up to twice the in-flight limit waiting) so workers never
+                # wait on a claim; only sends in flight can be repeated after a crash.
+                room = self.queue.maxsize - self.queue.qsize()
+                if room > 0:
+                    busy = await self.claim_deliveries(room) > 0
+            except Exception:
+                log.exception("delivery claim failed")
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), poll)
+            elif self.queue.full():
+                # Wait for a free slot rather than claiming rows nobody can work on.
+                self._freed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._freed.wait(), poll)
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Fan out and send until ``stop`` is set, then finish the sends in flight."""
         log.info("relay %s running (in flight ≤ %s)", self.owner, self.s.relay_inflight)
         workers = [asyncio.create_task(self._worker()) for _ in range(self.s.relay_inflight)]
-        poll = self.s.relay_poll_seconds
+        loops = [
+            asyncio.create_task(self._fan_out_loop(stop)),
+            asyncio.create_task(self._claim_loop(stop)),
+        ]
         try:
-            while not stop.is_set():
-                busy = False
-                try:
-                    busy = await self.fan_out_once() > 0
-                    room = self.s.relay_inflight - self.queue.qsize()
-                    if room > 0:
-                        busy = await self.claim_deliveries(room) > 0 or busy
-                except Exception:
-                    log.exception("relay round failed")
-                if not busy:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), poll)
-                elif self.queue.full():
-                    # Wait for a free slot rather than claiming rows nobody can work on.
-                    self._freed.clear()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._freed.wait(), poll)
+            await stop.wait()
         finally:
+            await asyncio.gather(*loops, return_exceptions=True)
             # Give back what was claimed but not started; finish what is in flight.
             tokens = set()
             while not self.queue.empty():
@@ -158,6 +201,7 @@ class Relay:
             for w in workers:
                 w.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
+            await self.recorder.close()
             for token in tokens:
                 await Delivery.filter(claimed_by=token, status=DeliveryStatus.pending).update(
                     claimed_by=None, claimed_until=None

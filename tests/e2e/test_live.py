@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from types import SimpleNamespace
@@ -29,9 +30,9 @@ async def serving(settings: Settings, broker: Broker) -> AsyncIterator[str]:
         settings.model_copy(update={"relay_in_server": False}), broker=broker, manage_db=False
     )
     Sanic.test_mode = True
-    server = await app.create_server(
-        host="127.0.0.1", port=0, return_asyncio_server=True, access_log=False
-    )
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))  # Sanic reads port=0 as "the default port"
+    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
     assert server is not None
     await server.startup()
     await server.before_start()

@@ -272,3 +272,36 @@ async def test_concurrent_relays_send_each_message_once(
     await asyncio.gather(*(r.drain() for r in relays))
     assert await Delivery.filter(status=DeliveryStatus.sent).count() == 60
     assert sorted(fake_wechat.state.received.values()) == [1] * 60
+
+
+async def test_concurrent_claims_never_share_a_row(
+    db: None, settings: Settings, broker: Broker, fake_wechat: FakeWeChat
+) -> None:
+    """Many claimers at once (on PostgreSQL: separate connections, SKIP LOCKED) each get
+    a disjoint set of rows, and together all of them."""
+    from tortoise.expressions import Q
+
+    from server.notify.claims import claim
+
+    world, resident = await _setup(credits=0)
+    for i in range(120):
+        await report_event(
+            "report.accepted",
+            report_id=i + 1,
+            community_id=world.communities[0].id,
+            resident_id=resident.id,
+        )
+    await make_relay(settings, broker).fan_out_once()
+    due = Q(status=DeliveryStatus.pending)
+
+    async def claimer(n: int) -> list[int]:
+        got: list[int] = []
+        while True:
+            _, rows = await claim(Delivery, due, owner=f"c{n}", limit=7, lease=60, broker=broker)
+            if not rows:
+                return got
+            got += [r.id for r in rows]
+
+    claimed = await asyncio.gather(*(claimer(n) for n in range(6)))
+    flat = [i for ids in claimed for i in ids]
+    assert len(flat) == len(set(flat)) == 120

@@ -41,7 +41,8 @@ def _env(settings: Settings, fake: FakeProcess) -> dict[str, str]:
         "RELAY_INFLIGHT": str(IN_FLIGHT),
         "RELAY_BATCH": "50",
         # A short lease, so the second relay takes over the dead one's rows quickly.
-        "RELAY_LEASE_SECONDS": "2",
+        "RELAY_LEASE_SECONDS": "5",
+        "WECHAT_TIMEOUT": "2",
         "RELAY_POLL_SECONDS": "0.1",
     }
     if settings.redis_url:

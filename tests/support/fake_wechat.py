@@ -64,6 +64,7 @@ class FakeState:
     requests: Counter[str] = field(default_factory=Counter)
     # accepted sends per "touser|template_id|message key" (duplicates show up as > 1)
     received: Counter[str] = field(default_factory=Counter)
+    in_flight: int = 0  # requests read but not yet answered
     keep_sent: bool = True  # keep every body (off for long benchmark runs)
     # stable_token: one token shared by every caller until near expiry or forced
     stable: str | None = None
@@ -101,6 +102,7 @@ class FakeState:
             "received": dict(self.received),
             "accepted_total": sum(self.received.values()),
             "token_fetches": self.token_fetches,
+            "in_flight": self.in_flight,
             "requests": dict(self.requests),
         }
 
@@ -165,10 +167,14 @@ class FakeWeChat:
                     headers[k.strip().lower()] = v.strip()
                 length = int(headers.get("content-length", "0") or 0)
                 raw = await reader.readexactly(length) if length else b""
-                if self.state.latency:
-                    await asyncio.sleep(self.state.latency)
-                with self._lock:
-                    answer = self.route(method, target, raw)
+                self.state.in_flight += 1
+                try:
+                    if self.state.latency and not target.startswith("/__fake__/"):
+                        await asyncio.sleep(self.state.latency)
+                    with self._lock:
+                        answer = self.route(method, target, raw)
+                finally:
+                    self.state.in_flight -= 1
                 if answer is None:  # scripted: drop the connection without answering
                     break
                 status, payload = answer
