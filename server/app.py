@@ -9,15 +9,20 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
 from server.api import api_group, errors, root_blueprints, validation
+from server.api.validation import check_path_ids
 from server.auth import access
 from server.auth.tokens import TokenSigner
 from server.broker import Broker, create_broker
 from server.config import Settings
-from server.context import client_ip_var, configure_logging, request_id_var
+from server.context import client_ip_var, configure_logging, request_id_from, request_id_var
 from server.db import close_db, init_db
+from server.jobs import install_jobs
 from server.notify.live import LiveHub
 from server.notify.wechat import WeChatGateway
+from server.rota.pool import configure as configure_solver_pool
+from server.rota.pool import shutdown_pool
 from server.services.auth import AuthService, LoginPolicy
+from server.services.duty import use_broker
 
 _names = itertools.count()
 
@@ -34,7 +39,6 @@ def create_app(
     configure_logging()
     app = Sanic(name or f"linli{next(_names) or ''}")
     app.config.update(
-        REQUEST_ID_HEADER="X-Request-ID",
         FALLBACK_ERROR_FORMAT="json",
         REQUEST_MAX_SIZE=40 * 1024 * 1024,
         # Our own document is built from the routes (server/api/openapi.py); the docs UI
@@ -64,6 +68,8 @@ def create_app(
         prefix=settings.redis_prefix,
         max_connections=settings.redis_max_connections,
     )
+    configure_solver_pool(settings.rota_processes)
+    use_broker(app.ctx.broker)  # the on-duty cache lives in the broker, shared by workers
     app.ctx.auth = AuthService(
         app.ctx.signer,
         app.ctx.broker,
@@ -84,7 +90,10 @@ def create_app(
     errors.install(app)
     access.install(app)
     validation.install(app)
+    app.on_request(check_path_ids)
     _install_request_context(app)
+    if manage_db:
+        install_jobs(app, settings)
     if settings.relay_in_server:
         _manage_relay(app, settings)
 
@@ -101,6 +110,7 @@ def create_app(
             await close_db()
             await app.ctx.broker.close()
             app.ctx.wechat.close()
+        shutdown_pool()
 
     return app
 
@@ -120,9 +130,14 @@ def _manage_relay(app: Sanic, settings: Settings) -> None:
 def _install_request_context(app: Sanic) -> None:
     @app.on_request(priority=100)  # type: ignore[call-arg]
     async def _bind(request: Request) -> None:
-        request_id_var.set(str(request.id))
+        request.ctx.request_id = request_id_from(request.headers.get("X-Request-ID"))
+        request_id_var.set(request.ctx.request_id)
         client_ip_var.set(request.client_ip or None)
 
     @app.on_response(priority=100)
     async def _tag(request: Request, response: HTTPResponse) -> None:
-        response.headers["X-Request-ID"] = str(request.id)
+        # Requests that never reached routing (404, 405) were not bound above.
+        rid = getattr(request.ctx, "request_id", None)
+        if rid is None:
+            rid = request.ctx.request_id = request_id_from(request.headers.get("X-Request-ID"))
+        response.headers["X-Request-ID"] = rid

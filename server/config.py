@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_JWT_SECRET = "linli-dev-secret-change-me"  # noqa: S105 - refused in production
+DEFAULT_JWT_SECRET = "linli-development-secret-not-for-production"  # noqa: S105 - refused in production
 
 
 def default_templates() -> dict[str, dict[str, Any]]:
@@ -84,11 +84,21 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = 1
     time_zone: str = "Asia/Shanghai"
+    # Seconds between passes of the periodic jobs (assignment, overdue escalation); 0 = off.
+    job_interval: float = 30.0
 
     # Staff login throttling: delay grows per failure, lockout after the limit.
     login_max_failures: int = 5
     login_lockout_seconds: int = 15 * 60
     login_ip_max_failures: int = 30
+
+    # Rota solving: processes in the solver pool (0 = one per core).
+    rota_processes: int = Field(default=0, ge=0, le=64)
+
+    # Visits: how many households a worker can visit in a day (the day plan's default),
+    # and the largest registry file an import accepts.
+    visit_day_capacity: int = Field(default=12, ge=1, le=100)
+    registry_import_max_bytes: int = 5 * 1024 * 1024
 
     @model_validator(mode="after")
     def _guard_production(self) -> Settings:

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from contextvars import ContextVar
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 client_ip_var: ContextVar[str | None] = ContextVar("client_ip", default=None)
+
+# A caller's X-Request-ID is kept only when it is printable ASCII that fits the audit
+# log's column; anything else (empty, too long, control bytes) gets a fresh id.
+REQUEST_ID_PATTERN = r"^[\x21-\x7e]{1,64}$"
+_REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
+
+
+def request_id_from(sent: str | None) -> str:
+    return sent if sent is not None and _REQUEST_ID.match(sent) else str(uuid.uuid4())
 
 
 class RequestIdFilter(logging.Filter):
@@ -27,3 +38,7 @@ def configure_logging(level: int = logging.INFO) -> None:
         logger.handlers = [handler]
         logger.setLevel(level)
         logger.propagate = False
+    # Database drivers log SQL with its parameters at DEBUG, and parameters carry
+    # personal data (phones, WeChat session keys): never let those through.
+    for name in ("tortoise", "aiosqlite", "asyncpg"):
+        logging.getLogger(name).setLevel(max(level, logging.INFO))

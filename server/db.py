@@ -11,6 +11,9 @@ from tortoise.migrations.api import migrate as _migrate
 APPS: dict[str, list[str]] = {
     "core": ["server.models.geo", "server.models.people", "server.models.records"],
     "notify": ["server.models.notify"],
+    "reports": ["server.models.reports"],
+    "rota": ["server.models.rota"],
+    "visits": ["server.models.visits"],
 }
 
 
@@ -39,8 +42,14 @@ def tortoise_config(database_url: str, *, time_zone: str = "Asia/Shanghai") -> d
 
 
 async def init_db(database_url: str, *, time_zone: str = "Asia/Shanghai") -> None:
-    """Open connections. Schemas come only from migrations, never from the models."""
-    await Tortoise.init(config=tortoise_config(database_url, time_zone=time_zone))
+    """Open connections. Schemas come only from migrations, never from the models.
+
+    The context is also the process-wide fallback: Sanic opens it in a start-up
+    listener, a different task from the ones that serve requests.
+    """
+    await Tortoise.init(
+        config=tortoise_config(database_url, time_zone=time_zone), _enable_global_fallback=True
+    )
 
 
 async def close_db() -> None:

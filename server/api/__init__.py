@@ -5,12 +5,36 @@ from __future__ import annotations
 from sanic import Blueprint
 from sanic.blueprint_group import BlueprintGroup
 
-from server.api import auth, health, live, notify, openapi
+from server.api import (
+    auth,
+    directory,
+    health,
+    households,
+    live,
+    notify,
+    openapi,
+    reports,
+    rota,
+    triage,
+    visits,
+)
 
 
 def api_group() -> BlueprintGroup:
-    # Each resource module exposes ``bp``. Add new resources here.
-    return Blueprint.group(auth.bp, live.bp, notify.bp, version=1, version_prefix="/api/v")
+    # Each resource module exposes ``bp``. Add new resources here, one per line.
+    return Blueprint.group(
+        auth.bp,
+        directory.bp,
+        reports.bp,
+        triage.bp,
+        rota.bp,
+        households.bp,
+        visits.bp,
+        live.bp,
+        notify.bp,
+        version=1,
+        version_prefix="/api/v",
+    )
 
 
 def root_blueprints() -> list[Blueprint]:

@@ -38,6 +38,7 @@ SANIC_CODES = {
     413: "payload_too_large",
     416: "range_not_satisfiable",
     417: "expectation_failed",
+    426: "upgrade_required",
     503: "unavailable",
 }
 

@@ -22,12 +22,13 @@ bp = Blueprint("live")
 @bp.websocket("/live")
 @staff()
 @query(LiveQuery)
-@returns(LiveEventPublic, 101, 401)
+@returns(LiveEventPublic, 101, 401, 413)
 async def live(request: Request, ws: WebsocketImplProtocol) -> None:
     """Live events for the caller (WebSocket): a hello frame, then events as JSON text.
 
     Pass the access token as a Bearer header or ``?token=``; pass ``?last_id=`` to
-    replay what was missed since that id."""
+    replay what was missed since that id. A request line over the server's header limit
+    (a very long ``token``) is refused with 413."""
     p = request.ctx.principal
     viewer = Viewer(p.id, str(p.role), p.community_id, p.street_id, p.department_id)
 

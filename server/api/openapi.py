@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import inspect
 from functools import partial
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
 
-from schemas.common import ErrorBody
+from schemas.common import MAX_ID, ErrorBody
 from server.api.respond import send
 from server.api.validation import DOC, RouteDoc, returns
 from server.auth.access import policy_of, public
+from server.context import REQUEST_ID_PATTERN
 
 bp = Blueprint("openapi")
 REF = "#/components/schemas/{model}"
-_CAST = {int: {"type": "integer"}, float: {"type": "number"}}
+_CAST = {int: {"type": "integer", "minimum": 1, "maximum": MAX_ID}, float: {"type": "number"}}
 ALWAYS = {500}
 
 
@@ -36,10 +37,34 @@ def _ref(model: type[BaseModel], seen: set[type[BaseModel]]) -> dict[str, Any]:
     return {"$ref": REF.format(model=model.__name__)}
 
 
-def _content(item: type[BaseModel] | dict[str, Any], seen: set[type[BaseModel]]) -> dict[str, Any]:
+def _content(item: Any, seen: set[type[BaseModel]]) -> dict[str, Any]:
     if isinstance(item, dict):
         return item
+    if get_origin(item) is list:
+        (inner,) = get_args(item)
+        return {"application/json": {"schema": {"type": "array", "items": _ref(inner, seen)}}}
     return {"application/json": {"schema": _ref(item, seen)}}
+
+
+def _with_headers(entry: dict[str, Any], status: int) -> dict[str, Any]:
+    headers = {"X-Request-ID": {"$ref": "#/components/headers/RequestId"}}
+    if status == 429:
+        headers["Retry-After"] = {"$ref": "#/components/headers/RetryAfter"}
+    return {**entry, "headers": headers}
+
+
+HEADERS = {
+    "RequestId": {
+        "description": "The request's id: the caller's X-Request-ID, or one made up for it.",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1},
+    },
+    "RetryAfter": {
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    },
+}
 
 
 def build_spec(app: Sanic) -> dict[str, Any]:
@@ -54,10 +79,10 @@ def build_spec(app: Sanic) -> dict[str, Any]:
         path = "/" + "/".join(
             f"{{{p[1:-1].split(':')[0]}}}" if p.startswith("<") else p for p in route.parts
         )
-        params = []
-        for name, info in route.params.items():
+        params: list[dict[str, Any]] = [{"$ref": "#/components/parameters/RequestId"}]
+        for info in route.params.values():
             schema = _CAST.get(info.cast, {"type": "string"})
-            params.append({"name": name, "in": "path", "required": True, "schema": schema})
+            params.append({"name": info.name, "in": "path", "required": True, "schema": schema})
         if doc.query is not None:
             qs = doc.query.model_json_schema(ref_template=REF)
             required = set(qs.get("required", []))
@@ -74,8 +99,13 @@ def build_spec(app: Sanic) -> dict[str, Any]:
             entry: dict[str, Any] = {"description": "Success" if status < 300 else "Answer"}
             if model is not None:
                 entry["content"] = _content(model, seen)
-            responses[str(status)] = entry
+            responses[str(status)] = _with_headers(entry, status)
         error_codes = set(doc.errors) | ALWAYS
+        if getattr(route.extra, "websocket", False):
+            # A plain request that asks for no upgrade is refused: 426 from Sanic's own
+            # server, 400 when served through ASGI.
+            responses.setdefault("101", {"description": "Switched to the WebSocket protocol"})
+            error_codes |= {400, 426}
         if doc.body is not None or doc.raw_body is not None or doc.query is not None:
             error_codes |= {400, 422}
         if route.params:
@@ -87,7 +117,7 @@ def build_spec(app: Sanic) -> dict[str, Any]:
         for code in sorted(error_codes):
             responses.setdefault(
                 str(code),
-                {"description": "Error", "content": _content(ErrorBody, seen)},
+                _with_headers({"description": "Error", "content": _content(ErrorBody, seen)}, code),
             )
         summary, _, description = (inspect.getdoc(handler) or route.name).partition("\n")
         tag = route.name.split(".")[1] if route.name.count(".") >= 2 else route.name.split(".")[0]
@@ -102,8 +132,7 @@ def build_spec(app: Sanic) -> dict[str, Any]:
             }
             if description.strip():
                 op["description"] = description.strip()
-            if params:
-                op["parameters"] = params
+            op["parameters"] = params
             if security is not None:
                 op["security"] = security
             if doc.body is not None:
@@ -126,6 +155,16 @@ def build_spec(app: Sanic) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": defs.get("$defs", {}),
+            "headers": HEADERS,
+            "parameters": {
+                "RequestId": {
+                    "name": "X-Request-ID",
+                    "in": "header",
+                    "required": False,
+                    "description": "An id to trace this request by; echoed in the answer.",
+                    "schema": {"type": "string", "pattern": REQUEST_ID_PATTERN},
+                }
+            },
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

@@ -12,7 +12,9 @@ import orjson
 from pydantic import BaseModel, ValidationError
 from sanic import Request, Sanic
 
-from server.domain.errors import Invalid
+from schemas.common import MAX_ID
+from server.auth.access import is_websocket
+from server.domain.errors import Invalid, NotFound
 
 H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 M = TypeVar("M", bound=BaseModel)
@@ -24,7 +26,8 @@ class RouteDoc:
     body: type[BaseModel] | None = None
     raw_body: dict[str, Any] | None = None  # {"multipart/form-data": {schema}}
     query: type[BaseModel] | None = None
-    responses: dict[int, type[BaseModel] | dict[str, Any] | None] = field(default_factory=dict)
+    # a model, list[Model], a raw content map, or None for no body
+    responses: dict[int, Any] = field(default_factory=dict)
     errors: set[int] = field(default_factory=set)
 
 
@@ -122,7 +125,7 @@ def install(app: Sanic) -> None:
     @app.on_request(priority=80)  # type: ignore[call-arg]
     async def _websocket_query(request: Request) -> None:
         route = request.route
-        if route is None or not getattr(route.extra, "websocket", False):
+        if route is None or not is_websocket(request):
             return
         handler = route.handler
         if isinstance(handler, partial) and handler.args:
@@ -132,10 +135,8 @@ def install(app: Sanic) -> None:
             parse_query(request, doc.query)
 
 
-def returns(
-    model: type[BaseModel] | dict[str, Any] | None, status: int = 200, *errors: int
-) -> Callable[[H], H]:
-    """The success response (a model, a raw content map, or None for no body) and the
+def returns(model: Any, status: int = 200, *errors: int) -> Callable[[H], H]:
+    """The success response (a model, list[Model], a raw content map, or None) and the
     error statuses the route can answer besides the ones every route has."""
 
     def decorate(handler: H) -> H:
@@ -145,3 +146,10 @@ def returns(
         return handler
 
     return decorate
+
+
+async def check_path_ids(request: Request) -> None:
+    """An integer path parameter outside the key range names no record: 404, not a crash."""
+    for name, value in (request.match_info or {}).items():
+        if isinstance(value, int) and not 1 <= value <= MAX_ID:
+            raise NotFound(f"there is no {name.removesuffix('_id')} {value}")

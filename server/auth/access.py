@@ -65,8 +65,13 @@ def bearer(request: Request) -> str:
 
 
 def is_websocket(request: Request) -> bool:
+    """A WebSocket route asked for an upgrade (plain requests get Sanic's own refusal)."""
     route = request.route
-    return bool(route is not None and getattr(route.extra, "websocket", False))
+    return bool(
+        route is not None
+        and getattr(route.extra, "websocket", False)
+        and request.headers.get("upgrade", "").lower() == "websocket"
+    )
 
 
 async def _admit(request: Request, policy: Policy) -> None:

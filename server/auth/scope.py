@@ -26,15 +26,24 @@ class ScopeRules:
     street: str | None = None  # path to the street id, e.g. "community__street_id"
     department: str | None = None  # path to a department id
     resident: str | None = None  # path to the owning resident id
+    # Public directory data (community names): every resident may read all of it.
+    public_to_residents: bool = False
+    # For resources a resident reaches through a claim staff must confirm (a household
+    # binding): the path to the confirmation time, which must be set for the rule to hold.
+    resident_verified: str | None = None
 
 
-def scope_q(p: Principal, rules: ScopeRules) -> Q:
+def scope_target(p: Principal, rules: ScopeRules) -> tuple[str, int] | None:
+    """Where the principal's scope lies on the rows: (path, value), or None for all rows.
+    Raises when the resource declares no scope for the principal (deny by default)."""
     path: str | None
     value: int | None
+    if p.is_resident and rules.public_to_residents:
+        return None
     if p.is_resident:
         path, value = rules.resident, p.id
     elif p.role == Role.admin:
-        return Q()
+        return None
     elif p.role in (Role.worker, Role.secretary):
         path, value = rules.community, p.community_id
     elif p.role == Role.street_dispatcher:
@@ -45,6 +54,17 @@ def scope_q(p: Principal, rules: ScopeRules) -> Q:
         path, value = None, None
     if path is None or value is None:
         raise Forbidden("outside your scope")
+    return path, value
+
+
+def scope_q(p: Principal, rules: ScopeRules) -> Q:
+    target = scope_target(p, rules)
+    if target is None:
+        return Q()
+    path, value = target
+    if p.is_resident and rules.resident_verified is not None:
+        # One Q, so both conditions hold on the same binding row.
+        return Q(**{path: value, f"{rules.resident_verified}__isnull": False})  # type: ignore[arg-type]
     return Q(**{path: value})  # type: ignore[arg-type]
 
 

@@ -22,7 +22,7 @@ class DeliveryStatus(StrEnum):
 
 
 class Delivery(Model):
-    """One event sent over one channel: its attempts, lease and outcome.
+    """One event sent over one channel to one recipient: attempts, lease and outcome.
 
     A relay leases a row (claimed_by, claimed_until) before sending. A relay that dies
     leaves the lease to expire, and another one takes the row.
@@ -51,7 +51,7 @@ class Delivery(Model):
 
     class Meta:
         table = "notify_delivery"
-        unique_together = (("event_id", "channel"),)
+        unique_together = (("event_id", "channel", "recipient_type", "recipient_id"),)
         indexes = (("status", "next_attempt_at"), ("channel", "status"))
 
 

@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 
 from server.db import is_postgres
 from server.domain.live import LIVE_TOPICS, audience_of
-from server.domain.messages import resident_message, status_label
+from server.domain.messages import recipients, resident_message, status_label
 from server.domain.templates import render
 from server.models.geo import Community
 from server.models.notify import Channel, Delivery, InboxMessage, LiveEvent
@@ -75,7 +75,8 @@ class FanOut:
 
     async def _write(self, events: list[OutboxEvent], conn: BaseDBAsyncClient) -> int:
         payloads = [e.payload if isinstance(e.payload, dict) else {} for e in events]
-        resident_ids = {int(p["resident_id"]) for p in payloads if p.get("resident_id")}
+        told = [recipients(e.topic, p) for e, p in zip(events, payloads, strict=True)]
+        resident_ids = {i for ids in told for i in ids}
         openids = dict(
             await Resident.filter(id__in=resident_ids).using_db(conn).values_list("id", "openid")
         )
@@ -88,15 +89,14 @@ class FanOut:
             .values_list("id", "street_id")
         )
         rows = _Rows()
-        for e, payload in zip(events, payloads, strict=True):
+        for e, payload, residents in zip(events, payloads, told, strict=True):
             community_id = e.community_id or payload.get("community_id")
-            resident_id = payload.get("resident_id")
-            if e.topic.startswith("report.") and resident_id:
-                openid = openids.get(int(resident_id))
+            for resident_id in residents:
+                openid = openids.get(resident_id)
                 if openid is None:
                     log.warning("outbox event %s names unknown resident %s", e.id, resident_id)
                 else:
-                    self._resident(e, payload, int(resident_id), openid, community_id, rows)
+                    self._resident(e, payload, resident_id, openid, community_id, rows)
             if e.topic in LIVE_TOPICS:
                 street_id = streets.get(community_id)
                 a = audience_of(e.topic, {**payload, "community_id": community_id}, street_id)

@@ -153,6 +153,7 @@ class AuthService:
         claims = self.signer.decode(refresh_token, expected="refresh")
         subject_type, subject_id = claims["st"], int(claims["sub"])
         now = datetime.now(UTC)
+        reused = False
         async with in_transaction() as conn:
             row = (
                 await RefreshToken.filter(jti=claims["jti"])
@@ -163,17 +164,21 @@ class AuthService:
             if row is None:
                 raise Unauthenticated("unknown refresh token", code="invalid_token")
             if row.revoked_at is not None:
-                # A used or revoked refresh token came back: treat it as stolen.
-                await (
-                    RefreshToken.filter(
-                        subject_type=subject_type, subject_id=subject_id, revoked_at=None
-                    )
-                    .using_db(conn)
-                    .update(revoked_at=now)
+                # A used or revoked refresh token came back: treat it as stolen and end
+                # every session of that subject (committed before we answer).
+                family = RefreshToken.filter(
+                    subject_type=subject_type, subject_id=subject_id, revoked_at=None
                 )
-                raise Unauthenticated("refresh token already used", code="token_reused")
-            row.revoked_at = now
-            await row.save(using_db=conn, update_fields=["revoked_at"])
+                await family.using_db(conn).update(revoked_at=now)
+                reused = True
+            else:
+                row.revoked_at = now
+                await row.save(using_db=conn, update_fields=["revoked_at"])
+        if reused:
+            await audit(
+                (subject_type, subject_id), "refresh_token.reused", subject_type, subject_id
+            )
+            raise Unauthenticated("refresh token already used", code="token_reused")
         if subject_type == "staff":
             staff = await Staff.filter(id=subject_id, active=True).first()
             if staff is None:

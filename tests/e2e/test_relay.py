@@ -305,3 +305,45 @@ async def test_concurrent_claims_never_share_a_row(
     claimed = await asyncio.gather(*(claimer(n) for n in range(6)))
     flat = [i for ids in claimed for i in ids]
     assert len(flat) == len(set(flat)) == 120
+
+
+async def test_every_follower_is_told_once_and_not_of_their_own_action(
+    db: None, settings: Settings, broker: Broker, fake_wechat: FakeWeChat
+) -> None:
+    world, reporter = await _setup()
+    follower = await make_resident()
+    await grant_credits(follower.id, {PROGRESS: "accept"}, {PROGRESS})
+    c = world.communities[0].id
+    common = {"community_id": c, "resident_id": reporter.id}
+    both = [reporter.id, follower.id]
+    # One claim: its own topic tells them; the status_changed twin must not repeat it.
+    await report_event("report.accepted", report_id=1, resident_ids=both, kind="claim", **common)
+    await report_event(
+        "report.status_changed", report_id=1, resident_ids=both, kind="claim", **common
+    )
+    # An internal note, and the reporter confirming the fix themself.
+    await report_event("report.commented", report_id=1, resident_ids=both, public=False, **common)
+    await report_event(
+        "report.status_changed",
+        report_id=1,
+        resident_ids=both,
+        kind="confirm",
+        status="closed",
+        actor_type="resident",
+        actor_id=reporter.id,
+        note="谢谢，灯已经亮了",
+        **common,
+    )
+    await make_relay(settings, broker).drain()
+
+    inbox = {(m.resident_id, m.topic) for m in await InboxMessage.all()}
+    assert inbox == {
+        (reporter.id, "report.accepted"),
+        (follower.id, "report.accepted"),
+        (follower.id, "report.status_changed"),
+    }
+    closed = await InboxMessage.get(resident_id=follower.id, topic="report.status_changed")
+    assert "已办结" in closed.body and "灯已经亮了" in closed.body
+    assert sorted(s["touser"] for s in fake_wechat.state.sent) == sorted(
+        [reporter.openid, follower.openid]
+    )

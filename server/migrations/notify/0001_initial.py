@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'notify_delivery', 'app': 'notify', 'unique_together': (('event_id', 'channel'),), 'indexes': [Index(fields=['status', 'next_attempt_at']), Index(fields=['channel', 'status'])], 'pk_attr': 'id', 'table_description': 'One event sent over one channel: its attempts, lease and outcome.'},
+            options={'table': 'notify_delivery', 'app': 'notify', 'unique_together': (('event_id', 'channel', 'recipient_type', 'recipient_id'),), 'indexes': [Index(fields=['status', 'next_attempt_at']), Index(fields=['channel', 'status'])], 'pk_attr': 'id', 'table_description': 'One event sent over one channel to one recipient: attempts, lease and outcome.'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -1,0 +1,485 @@
+"""Reports benchmark: create and triage-queue throughput on a large PostgreSQL database,
+each beside floors measured in the same run against the same database and server.
+
+    python -m bench.reports_bench --reports 1000000            # full size
+    python -m bench.reports_bench --reports 100000 --keep      # smaller, keep the database
+
+Seeds communities, staff and reports with COPY (not the ORM), serves the real app with
+several Sanic workers on 127.0.0.1, and drives it with an async httpx load generator
+bounded in request count and time, at each connection count asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import orjson
+
+from bench.reports_server import FLOOR_TABLE
+
+JWT_SECRET = "bench-secret-" + "b" * 40
+
+STATUSES_CLOSED = ["closed"] * 80 + ["rejected"] * 3 + ["merged"] * 2
+STATUSES_OPEN = ["submitted", "accepted", "dispatched", "in_progress", "waiting", "resolved"]
+WORDS = [
+    "楼道垃圾",
+    "噪音扰民",
+    "车辆乱停",
+    "墙面渗水",
+    "电梯故障",
+    "绿化破坏",
+    "违章搭建",
+    "路灯不亮",
+]
+
+
+# -- seeding ---------------------------------------------------------------------------
+def _admin_url(url: str, db: str) -> str:
+    parts = urlsplit(url.replace("postgres://", "postgresql://", 1))
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+async def create_database(base: str, name: str) -> str:
+    import asyncpg
+
+    conn = await asyncpg.connect(_admin_url(base, "postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return _admin_url(base, name).replace("postgresql://", "postgres://", 1)
+
+
+async def drop_database(base: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(_admin_url(base, "postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@dataclass
+class Seeded:
+    communities: list[int]
+    workers: dict[int, list[int]]  # community -> worker ids
+    residents: list[int]
+
+
+async def seed(url: str, n_reports: int, n_communities: int) -> Seeded:
+    import asyncpg
+
+    from server.auth.passwords import hash_password
+    from server.services.reports.catalogue import catalogue_sql
+
+    t0 = time.perf_counter()
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        for sql in catalogue_sql():
+            await conn.execute(sql)
+        cats = [r["id"] for r in await conn.fetch("SELECT id FROM report_category ORDER BY id")]
+        await conn.execute(
+            f"CREATE TABLE {FLOOR_TABLE} (id bigserial PRIMARY KEY, "
+            "community_id int NOT NULL, body text NOT NULL, created_at timestamptz)"
+        )
+        d = await conn.fetchval(
+            "INSERT INTO district (code, name) VALUES ('bd', '长宁区') RETURNING id"
+        )
+        n_streets = max(1, n_communities // 20)
+        streets = [
+            await conn.fetchval(
+                "INSERT INTO street (district_id, code, name) VALUES ($1, $2, $3) RETURNING id",
+                d,
+                f"bs{i}",
+                f"街道{i}",
+            )
+            for i in range(n_streets)
+        ]
+        communities, street_of = [], {}
+        for i in range(n_communities):
+            s = streets[i % n_streets]
+            cid = await conn.fetchval(
+                "INSERT INTO community (street_id, code, name, time_zone) VALUES ($1, $2, $3, "
+                "'Asia/Shanghai') RETURNING id",
+                s,
+                f"bc{i}",
+                f"居委{i}",
+            )
+            communities.append(cid)
+            street_of[cid] = s
+        pw = hash_password("bench password")
+        staff_rows, workers = [], {}
+        sid = 0
+        for cid in communities:
+            workers[cid] = []
+            for _ in range(4):
+                sid += 1
+                staff_rows.append(
+                    (sid, f"bw{sid}", pw, f"社工{sid}", "worker", cid, street_of[cid])
+                )
+                workers[cid].append(sid)
+            sid += 1
+            staff_rows.append((sid, f"bs{sid}", pw, f"书记{sid}", "secretary", cid, street_of[cid]))
+        await conn.copy_records_to_table(
+            "staff",
+            records=[(*r, "", True, datetime.now(UTC)) for r in staff_rows],
+            columns=[
+                "id",
+                "username",
+                "password_hash",
+                "display_name",
+                "role",
+                "community_id",
+                "street_id",
+                "phone",
+                "active",
+                "created_at",
+            ],
+        )
+        await conn.execute("SELECT setval('staff_id_seq', (SELECT max(id) FROM staff))")
+        n_res = max(100, n_reports // 50)
+        await conn.copy_records_to_table(
+            "resident",
+            records=[
+                (i, f"bench-openid-{i}", "", "", datetime.now(UTC)) for i in range(1, n_res + 1)
+            ],
+            columns=["id", "openid", "session_key", "nickname", "created_at"],
+        )
+        await conn.execute("SELECT setval('resident_id_seq', (SELECT max(id) FROM resident))")
+        rnd = random.Random(7)
+        now = datetime.now(UTC)
+
+        def rows(start: int, count: int):  # type: ignore[no-untyped-def]
+            for i in range(start, start + count):
+                cid = communities[i % n_communities]
+                created = now - timedelta(minutes=rnd.randint(0, 3 * 365 * 24 * 60))
+                is_open = rnd.random() < 0.12
+                status = rnd.choice(STATUSES_OPEN if is_open else STATUSES_CLOSED)
+                due = created + timedelta(hours=rnd.randint(1, 120))
+                word = rnd.choice(WORDS)
+                yield (
+                    i,
+                    cid,
+                    street_of[cid],
+                    rnd.choice(cats),
+                    rnd.choice(["low", "normal", "normal", "high"]),
+                    status,
+                    rnd.randint(1, n_res),
+                    rnd.choice(workers[cid]),
+                    f"{word}{i}",
+                    f"{word}，位于{rnd.randint(1, 30)}号楼，请尽快处理。",
+                    created,
+                    created,
+                    due,
+                    due,
+                    due,
+                    due,
+                    created + timedelta(minutes=5),
+                    "[]",
+                    "resident",
+                    "",
+                    False,
+                    0,
+                    0,
+                )
+
+        cols = [
+            "id",
+            "community_id",
+            "street_id",
+            "category_id",
+            "priority",
+            "status",
+            "resident_id",
+            "owner_id",
+            "title",
+            "description",
+            "created_at",
+            "updated_at",
+            "due_at",
+            "accept_due",
+            "respond_due",
+            "resolve_due",
+            "owner_since",
+            "photos",
+            "source",
+            "address",
+            "hide_name",
+            "escalation_level",
+            "reopen_count",
+        ]
+        chunk = 50_000
+        for start in range(1, n_reports + 1, chunk):
+            await conn.copy_records_to_table(
+                "report", records=list(rows(start, min(chunk, n_reports + 1 - start))), columns=cols
+            )
+        await conn.execute("SELECT setval('report_id_seq', (SELECT max(id) FROM report))")
+        await conn.execute(
+            "INSERT INTO report_follower (report_id, resident_id) "
+            "SELECT id, resident_id FROM report"
+        )
+        await conn.execute(
+            "INSERT INTO report_worker_load (staff_id, open_count, weighted) "
+            "SELECT s.id, count(r.id), coalesce(sum(CASE r.priority WHEN 'low' THEN 1 "
+            "WHEN 'normal' THEN 2 WHEN 'high' THEN 3 ELSE 4 END), 0) FROM staff s "
+            "LEFT JOIN report r ON r.owner_id = s.id "
+            "AND r.status NOT IN ('closed', 'rejected', 'merged') "
+            "WHERE s.role = 'worker' GROUP BY s.id"
+        )
+        await conn.execute("VACUUM ANALYZE")
+    finally:
+        await conn.close()
+    print(
+        f"seeded {n_reports:,} reports across {n_communities} communities "
+        f"in {time.perf_counter() - t0:.1f}s"
+    )
+    return Seeded(communities, workers, list(range(1, n_res + 1)))
+
+
+# -- load generation -------------------------------------------------------------------
+@dataclass
+class Result:
+    name: str
+    conc: int
+    n: int
+    errors: int
+    seconds: float
+    lat: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.n / self.seconds if self.seconds else 0.0
+
+    def pct(self, q: float) -> float:
+        if not self.lat:
+            return float("nan")
+        s = sorted(self.lat)
+        return s[min(len(s) - 1, int(q * len(s)))] * 1000
+
+
+async def drive(
+    base: str, name: str, conc: int, make, max_requests: int, max_seconds: float
+) -> Result:  # type: ignore[no-untyped-def]
+    limits = httpx.Limits(max_connections=conc, max_keepalive_connections=conc)
+    lat: list[float] = []
+    errors = 0
+    sent = 0
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+
+        async def warm() -> None:
+            for _ in range(5):
+                m, u, kw = make()
+                await client.request(m, u, **kw)
+
+        await asyncio.gather(*[warm() for _ in range(conc)])
+        deadline = time.perf_counter() + max_seconds
+
+        async def worker() -> None:
+            nonlocal sent, errors
+            while sent < max_requests and time.perf_counter() < deadline:
+                sent += 1
+                m, u, kw = make()
+                t = time.perf_counter()
+                r = await client.request(m, u, **kw)
+                lat.append(time.perf_counter() - t)
+                if r.status_code >= 300:
+                    errors += 1
+                    if errors <= 3:
+                        print(f"  {name}: {r.status_code} {r.text[:200]}")
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*[worker() for _ in range(conc)])
+        elapsed = time.perf_counter() - t0
+    return Result(name, conc, len(lat), errors, elapsed, lat)
+
+
+def tokens(seeded: Seeded) -> tuple[dict[int, str], list[str]]:
+    from server.auth.principal import Principal
+    from server.auth.tokens import TokenSigner
+    from server.models.people import Role
+
+    signer = TokenSigner(JWT_SECRET, 3600, 7200)
+    staff = {}
+    for cid, ids in seeded.workers.items():
+        p = Principal("staff", ids[0], "", 0, role=Role.worker, community_id=cid)
+        staff[cid] = signer.access(p).token
+    residents = [
+        signer.access(Principal("resident", r, "", 0)).token for r in seeded.residents[:500]
+    ]
+    return staff, residents
+
+
+async def measure(
+    base: str, seeded: Seeded, conc_levels: list[int], n: int, secs: float
+) -> list[Result]:
+    staff, residents = tokens(seeded)
+    cs = seeded.communities
+    rnd = random.Random(11)
+    cats = ["sanitation", "noise", "parking", "leak", "greening", "other"]
+
+    def create():  # type: ignore[no-untyped-def]
+        body = {
+            "category": rnd.choice(cats),
+            "description": "楼道里堆满了杂物，影响通行",
+            "community_id": rnd.choice(cs),
+            "location": {"lat": 31.2, "lng": 121.4},
+        }
+        return (
+            "POST",
+            "/api/v1/reports/",
+            {
+                "content": orjson.dumps(body),
+                "headers": {
+                    "Authorization": f"Bearer {rnd.choice(residents)}",
+                    "Content-Type": "application/json",
+                },
+            },
+        )
+
+    def floor_insert():  # type: ignore[no-untyped-def]
+        body = {"community_id": rnd.choice(cs), "description": "楼道里堆满了杂物，影响通行"}
+        return (
+            "POST",
+            "/bench/floor/insert",
+            {"content": orjson.dumps(body), "headers": {"Content-Type": "application/json"}},
+        )
+
+    def queue():  # type: ignore[no-untyped-def]
+        c = rnd.choice(cs)
+        return (
+            "GET",
+            "/api/v1/triage/queue?limit=50",
+            {"headers": {"Authorization": f"Bearer {staff[c]}"}},
+        )
+
+    def floor_list():  # type: ignore[no-untyped-def]
+        return "GET", f"/bench/floor/list?community_id={rnd.choice(cs)}", {}
+
+    out = []
+    for conc in conc_levels:
+        for name, make in (
+            ("floor: raw insert", floor_insert),
+            ("POST /reports", create),
+            ("floor: Tortoise list 50", floor_list),
+            ("GET /triage/queue", queue),
+        ):
+            r = await drive(base, name, conc, make, n, secs)
+            print(
+                f"  {name:<26} conc={conc:<3} {r.rps:8.1f} req/s  p50 {r.pct(0.5):6.1f} ms  "
+                f"p99 {r.pct(0.99):6.1f} ms  errors {r.errors}"
+            )
+            out.append(r)
+    return out
+
+
+def report(results: list[Result]) -> None:
+    by = {(r.name, r.conc): r for r in results}
+    print(
+        "\nconc | create / insert floor (target >= 0.40) | queue / list floor (target >= 2.0)"
+        " | queue p99 (target <= 25 ms at 16)"
+    )
+    for conc in sorted({r.conc for r in results}):
+        c, f = by[("POST /reports", conc)], by[("floor: raw insert", conc)]
+        q, lf = by[("GET /triage/queue", conc)], by[("floor: Tortoise list 50", conc)]
+        print(
+            f"{conc:>4} | {c.rps / f.rps:5.2f} ({c.rps:.0f} vs {f.rps:.0f} req/s) "
+            f"| {q.rps / lf.rps:5.2f} ({q.rps:.0f} vs {lf.rps:.0f} req/s) | {q.pct(0.99):.1f} ms"
+        )
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    from server.db import migrate
+
+    name = args.db_name
+    url = await create_database(args.database_url, name)
+    proc = None
+    try:
+        await migrate(url)
+        seeded = await seed(url, args.reports, args.communities)
+        env = {
+            **os.environ,
+            # The same pool size for the app and the floors: one worker's share of PostgreSQL.
+            "DATABASE_URL": f"{url}?minsize=4&maxsize={args.pool}",
+            "JWT_SECRET": JWT_SECRET,
+            "JOB_INTERVAL": "0",
+            "LINLI_ENV": "development",
+            "PORT": str(args.port),
+            "WORKERS": str(args.workers),
+            "REDIS_URL": args.redis_url or "",
+            "REDIS_PREFIX": f"bench{secrets.token_hex(3)}:",
+            "PYTHONPATH": os.getcwd(),
+        }
+        proc = subprocess.Popen(  # noqa: ASYNC220 - started once, before any measurement
+            [sys.executable, "-m", "bench.reports_server"],
+            env=env,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{args.port}"
+        async with httpx.AsyncClient(timeout=1) as probe:
+            for _ in range(120):
+                try:
+                    if (await probe.get(f"{base}/healthz")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.5)
+            else:
+                raise SystemExit("the server did not start")
+        print(
+            f"server: {args.workers} Sanic workers on {base}; "
+            f"bounds {args.requests} requests or {args.seconds}s per measurement"
+        )
+        results = await measure(base, seeded, args.conc, args.requests, args.seconds)
+        report(results)
+    finally:
+        if proc is not None:
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        if not args.keep:
+            await drop_database(args.database_url, name)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+    )
+    ap.add_argument(
+        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    )
+    ap.add_argument("--db-name", default="linli_bench_reports")
+    ap.add_argument("--reports", type=int, default=1_000_000)
+    ap.add_argument("--communities", type=int, default=200)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--pool", type=int, default=20, help="database connections per worker")
+    ap.add_argument("--conc", type=lambda s: [int(x) for x in s.split(",")], default=[16, 64])
+    ap.add_argument("--requests", type=int, default=3000, help="at most this many per measurement")
+    ap.add_argument("--seconds", type=float, default=15.0, help="at most this long per measurement")
+    ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = ap.parse_args()
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()

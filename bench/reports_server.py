@@ -1,0 +1,85 @@
+"""The server the reports benchmark drives: the production app plus two bare floor routes.
+
+Run by ``bench.reports_bench`` as ``python -m bench.reports_server`` with its settings in
+the environment (DATABASE_URL, JWT_SECRET, PORT, WORKERS).
+"""
+
+from __future__ import annotations
+
+import os
+
+import orjson
+from sanic import Blueprint, Request, Sanic
+from sanic.response import HTTPResponse
+from sanic.worker.loader import AppLoader
+from tortoise import connections
+
+from server.app import create_app
+from server.auth.access import public
+from server.config import Settings
+from server.models.reports import Report
+
+FLOOR_TABLE = "bench_insert_floor"
+floor = Blueprint("benchfloor", url_prefix="/bench")
+
+
+@floor.post("/floor/insert")
+@public
+async def floor_insert(request: Request) -> HTTPResponse:
+    """Floor: parse a JSON body and do one raw single-row insert."""
+    data = orjson.loads(request.body)
+    rows = await connections.get("default").execute_query_dict(
+        f"INSERT INTO {FLOOR_TABLE} (community_id, body, created_at) "  # noqa: S608
+        "VALUES ($1, $2, now()) RETURNING id",
+        [int(data["community_id"]), data["description"]],
+    )
+    return HTTPResponse(
+        orjson.dumps({"id": rows[0]["id"]}), status=201, content_type="application/json"
+    )
+
+
+@floor.get("/floor/list")
+@public
+async def floor_list(request: Request) -> HTTPResponse:
+    """Floor: 50 rows of one community in deadline order, as Tortoise model objects."""
+    c = int(request.args.get("community_id", "1"))
+    rows = await Report.filter(community_id=c).order_by("due_at", "id").limit(50)
+    body = [
+        {
+            "id": r.id,
+            "community_id": r.community_id,
+            "category_id": r.category_id,
+            "priority": r.priority.value,
+            "status": r.status.value,
+            "title": r.title,
+            "owner_id": r.owner_id,
+            "resident_id": r.resident_id,
+            "created_at": r.created_at.isoformat(),
+            "due_at": r.due_at.isoformat(),
+        }
+        for r in rows
+    ]
+    return HTTPResponse(orjson.dumps({"items": body}), content_type="application/json")
+
+
+def bench_app() -> Sanic:
+    app = create_app(Settings(), name="linlibench")
+    app.blueprint(floor)
+    return app
+
+
+def main() -> None:
+    loader = AppLoader(factory=bench_app)
+    app = loader.load()
+    app.prepare(
+        host="127.0.0.1",
+        port=int(os.environ["PORT"]),
+        workers=int(os.environ["WORKERS"]),
+        access_log=False,
+        motd=False,
+    )
+    Sanic.serve(primary=app, app_loader=loader)
+
+
+if __name__ == "__main__":
+    main()

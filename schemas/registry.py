@@ -1,0 +1,153 @@
+"""The household registry (基础信息库): households, members, priority groups, import."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from schemas.common import Strict
+
+
+class MemberIn(Strict):
+    name: str = Field(min_length=1, max_length=64)
+    birth_year: int | None = Field(default=None, ge=1890, le=2100)
+    phone: str = Field(default="", max_length=24, description="mainland mobile or landline")
+    relation: str = Field(default="", max_length=16, description="e.g. 户主, 配偶, 子女")
+
+
+class MemberPatch(Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=64)
+    birth_year: int | None = Field(default=None, ge=1890, le=2100)
+    phone: str | None = Field(default=None, max_length=24)
+    relation: str | None = Field(default=None, max_length=16)
+
+
+class MemberOut(BaseModel):
+    id: int
+    name: str
+    birth_year: int | None
+    phone: str
+    relation: str
+
+
+class HouseholdCreate(Strict):
+    building_id: int
+    unit: str = Field(default="", max_length=16)
+    floor: int = Field(ge=-5, le=200)
+    room: str = Field(min_length=1, max_length=16)
+    notes: str = Field(default="", max_length=2000)
+    groups: list[str] = Field(default_factory=list, max_length=20)
+    members: list[MemberIn] = Field(default_factory=list, max_length=30)
+
+
+class HouseholdPatch(Strict):
+    unit: str | None = Field(default=None, max_length=16)
+    floor: int | None = Field(default=None, ge=-5, le=200)
+    room: str | None = Field(default=None, min_length=1, max_length=16)
+    notes: str | None = Field(default=None, max_length=2000)
+    groups: list[str] | None = Field(default=None, max_length=20)
+
+
+class ScheduleOut(BaseModel):
+    cadence_days: int
+    next_due: date
+    last_met_at: datetime | None
+    last_attempt_at: datetime | None
+    moved_away: bool
+
+
+class HouseholdSummary(BaseModel):
+    """A list row: phone numbers masked."""
+
+    id: int
+    community_id: int
+    estate: str
+    building: str
+    grid_id: int | None
+    unit: str
+    floor: int
+    room: str
+    groups: list[str]
+    head: str | None
+    phone: str
+    members: int
+    next_due: date | None
+
+
+class HouseholdDetail(BaseModel):
+    id: int
+    community_id: int
+    estate_id: int
+    estate: str
+    building_id: int
+    building: str
+    grid_id: int | None
+    unit: str
+    floor: int
+    room: str
+    notes: str
+    groups: list[str]
+    members: list[MemberOut]
+    schedule: ScheduleOut | None
+
+
+class HouseholdPage(BaseModel):
+    items: list[HouseholdSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class HouseholdQuery(Strict):
+    community_id: int | None = None
+    building_id: int | None = None
+    grid_id: int | None = None
+    group: str | None = Field(default=None, max_length=32)
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0)
+
+
+class GroupOut(BaseModel):
+    code: str
+    name: str
+    builtin: bool
+
+
+class CustomGroupIn(Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,31}$")
+    name: str = Field(min_length=1, max_length=32)
+
+
+class ImportQuery(Strict):
+    community_id: int | None = None
+    dry_run: bool = True
+
+
+class ExportQuery(Strict):
+    format: Literal["csv", "xlsx"] = "csv"
+
+
+class ImportIssue(BaseModel):
+    field: str | None
+    code: str
+    message: str
+
+
+class ImportRow(BaseModel):
+    row: int = Field(description="spreadsheet row number, header is row 1")
+    status: Literal["ok", "error", "skipped"]
+    household: str
+    issues: list[ImportIssue]
+
+
+class ImportReport(BaseModel):
+    dry_run: bool
+    rows: int
+    ok: int
+    errors: int
+    skipped: int
+    households_created: int
+    members_created: int
+    results: list[ImportRow]

@@ -1,0 +1,101 @@
+"""The ``linli-server`` command: serve, migrate, seed, and the outbox relay."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from server.config import Settings
+
+
+async def _migrate_and_seed(settings: Settings, seed: bool) -> None:
+    from server.db import close_db, init_db, migrate
+    from server.seed import DEMO_PASSWORD, database_is_empty, seed_demo
+
+    await migrate(settings.database_url)
+    print("migrations applied")
+    if not seed:
+        return
+    await init_db(settings.database_url)
+    try:
+        if await database_is_empty():
+            if settings.linli_env == "production":
+                print("empty database; not seeding demo data in production")
+                return
+            logins = await seed_demo()
+            print("\nDemo street seeded. Sign in to the staff terminal (make tui) with:")
+            print(f"  password for every account: {DEMO_PASSWORD}")
+            for login in logins:
+                print(f"  {login.username:<18} {login.role:<20} {login.scope}")
+            print()
+        else:
+            print("database already has data; demo seed skipped")
+    finally:
+        await close_db()
+
+
+def serve(settings: Settings) -> None:
+    from sanic import Sanic
+    from sanic.worker.loader import AppLoader
+
+    from server.app import create_app
+
+    loader = AppLoader(factory=create_app)
+    app = loader.load()
+    app.prepare(
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        access_log=False,
+        motd=True,
+    )
+    Sanic.serve(primary=app, app_loader=loader)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="linli-server", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_serve = sub.add_parser("serve", help="serve the API")
+    p_serve.add_argument("--host")
+    p_serve.add_argument("--port", type=int)
+    p_serve.add_argument("--workers", type=int)
+    p_serve.add_argument("--migrate", action="store_true", help="apply migrations first")
+    p_serve.add_argument("--seed", action="store_true", help="seed the demo street if empty")
+    sub.add_parser("migrate", help="apply committed migrations")
+    sub.add_parser("seed", help="apply migrations and seed the demo street if empty")
+    sub.add_parser("relay", help="run an outbox relay on its own (run as many as needed)")
+    args = parser.parse_args(argv)
+
+    # Options become environment so every Sanic worker process builds the same settings.
+    for opt in ("host", "port", "workers"):
+        value = getattr(args, opt, None)
+        if value is not None:
+            os.environ[opt.upper()] = str(value)
+    settings = Settings()
+
+    if settings.is_sqlite:
+        path = settings.database_url.split("://", 1)[1].split("?", 1)[0]
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    if args.command == "migrate":
+        asyncio.run(_migrate_and_seed(settings, seed=False))
+    elif args.command == "seed":
+        asyncio.run(_migrate_and_seed(settings, seed=True))
+    elif args.command == "relay":
+        from server.notify.relay import main_relay
+
+        main_relay(settings)
+    elif args.command == "serve":
+        if args.migrate or args.seed:
+            asyncio.run(_migrate_and_seed(settings, seed=args.seed))
+        if settings.is_sqlite and settings.workers > 1:
+            print("note: SQLite writes are serial; more than one worker adds tail latency")
+        serve(settings)
+    else:  # pragma: no cover - argparse guards this
+        parser.error(f"unknown command {args.command}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

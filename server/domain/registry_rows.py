@@ -1,0 +1,153 @@
+"""Registry spreadsheets: the columns committees use, reading one row, and the problems a
+row can have, before anything touches the database."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from server.domain.visits import is_valid_phone, normalise_phone
+
+# Column -> the headers it is known by (Chinese as committees write them, or English).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "estate": ("小区", "estate"),
+    "building": ("楼号", "楼栋", "楼", "building"),
+    "unit": ("单元", "unit"),
+    "floor": ("楼层", "层", "floor"),
+    "room": ("室号", "房号", "室", "room"),
+    "name": ("姓名", "name"),
+    "birth_year": ("出生年份", "出生年", "birth_year"),
+    "phone": ("电话", "手机", "联系电话", "phone"),
+    "relation": ("与户主关系", "关系", "relation"),
+    "groups": ("重点人群", "groups"),
+    "notes": ("备注", "notes"),
+}
+REQUIRED = ("estate", "building", "room", "name")
+EXPORT_HEADERS = (
+    "小区",
+    "楼号",
+    "单元",
+    "楼层",
+    "室号",
+    "姓名",
+    "出生年份",
+    "电话",
+    "与户主关系",
+    "重点人群",
+    "备注",
+)
+GROUP_SPLIT = re.compile(r"[、,，;；/\s]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    field: str | None
+    code: str
+    message: str
+
+
+@dataclass
+class Row:
+    number: int
+    estate: str = ""
+    building: str = ""
+    unit: str = ""
+    floor: int | None = None
+    room: str = ""
+    name: str = ""
+    birth_year: int | None = None
+    phone: str = ""
+    relation: str = ""
+    groups: list[str] = field(default_factory=list)
+    notes: str = ""
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.estate, self.building, self.unit, self.room)
+
+    @property
+    def label(self) -> str:
+        unit = f"{self.unit}单元" if self.unit else ""
+        return f"{self.estate} {self.building} {unit}{self.room}".strip()
+
+
+def map_headers(headers: list[str]) -> tuple[dict[str, int], list[str]]:
+    """column -> position, and the required columns that are missing."""
+    found: dict[str, int] = {}
+    for pos, raw in enumerate(headers):
+        h = (raw or "").strip().lower()
+        for col, names in COLUMNS.items():
+            if col not in found and h in names:
+                found[col] = pos
+    return found, [c for c in REQUIRED if c not in found]
+
+
+def cell_text(value: object) -> str:
+    """Spreadsheet cells come as numbers too: 301.0 is room "301"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_row(
+    number: int, cells: list[str], columns: dict[str, int], groups: dict[str, str], today: date
+) -> Row:
+    """Read one row. ``groups`` maps every accepted spelling (code or name) to a code."""
+
+    def get(col: str) -> str:
+        pos = columns.get(col)
+        return cells[pos].strip() if pos is not None and pos < len(cells) else ""
+
+    row = Row(
+        number,
+        estate=get("estate"),
+        building=get("building"),
+        unit=get("unit"),
+        room=get("room"),
+        name=get("name"),
+        relation=get("relation"),
+        notes=get("notes"),
+    )
+    for col in REQUIRED:
+        if not getattr(row, col):
+            row.issues.append(Issue(col, "missing", f"{col} is empty"))
+    if len(row.name) > 64 or len(row.room) > 16 or len(row.unit) > 16:
+        row.issues.append(Issue(None, "too_long", "a value is longer than the registry allows"))
+    floor = get("floor")
+    if floor:
+        try:
+            row.floor = int(floor)
+        except ValueError:
+            row.issues.append(Issue("floor", "bad_floor", f"floor {floor!r} is not a number"))
+    elif row.room.isdigit() and len(row.room) >= 3:
+        row.floor = int(row.room[:-2])  # 302 is on the 3rd floor
+    else:
+        row.floor = 1
+    year = get("birth_year")
+    if year:
+        try:
+            row.birth_year = int(year)
+            if not 1890 <= row.birth_year <= today.year:
+                raise ValueError
+        except ValueError:
+            row.birth_year = None
+            row.issues.append(
+                Issue("birth_year", "bad_birth_year", f"{year!r} is not a birth year")
+            )
+    phone = normalise_phone(get("phone"))
+    if phone and not is_valid_phone(phone):
+        row.issues.append(
+            Issue("phone", "bad_phone", f"{phone!r} is not a mainland mobile or landline number")
+        )
+    row.phone = phone
+    for g in (x for x in GROUP_SPLIT.split(get("groups")) if x):
+        code = groups.get(g) or groups.get(g.lower())
+        if code is None:
+            row.issues.append(Issue("groups", "unknown_group", f"unknown priority group {g!r}"))
+        elif code not in row.groups:
+            row.groups.append(code)
+    return row

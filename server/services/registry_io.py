@@ -1,0 +1,348 @@
+"""Importing the registry from committees' spreadsheets (CSV, XLSX) with a dry run, and
+exporting it for the secretary. Imports are all-or-nothing per household, one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections import defaultdict
+from datetime import UTC, date, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from schemas.registry import ImportIssue, ImportReport, ImportRow
+from server.auth.principal import Principal
+from server.auth.scope import ensure_community
+from server.domain.errors import Conflict, Invalid, NotFound, PayloadTooLarge, UnsupportedMedia
+from server.domain.registry_rows import (
+    EXPORT_HEADERS,
+    Issue,
+    Row,
+    cell_text,
+    map_headers,
+    parse_row,
+)
+from server.domain.visits import effective_groups
+from server.models.geo import Building, Community, Household
+from server.models.visits import HouseholdGroup, Member, VisitSchedule
+from server.services.audit import audit
+from server.services.schedule import community_zone, known_groups, load_policy
+
+CSV_TYPES = ("text/csv", "application/csv", "text/plain")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_ROWS = 20_000
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    # Excel in China saves CSV as GB18030 unless told otherwise; UTF-8 (with BOM) otherwise.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise Invalid("the CSV is neither UTF-8 nor GB18030", code="bad_file")
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise Invalid(f"not a readable XLSX workbook: {exc}", code="bad_file") from None
+    try:
+        ws = wb.worksheets[0]
+        return [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def read_table(data: bytes, content_type: str) -> list[list[str]]:
+    kind = content_type.split(";")[0].strip().lower()
+    if kind in CSV_TYPES:
+        return _read_csv(data)
+    if kind == XLSX_TYPE:
+        return _read_xlsx(data)
+    raise UnsupportedMedia(f"send text/csv or {XLSX_TYPE}", details={"got": kind})
+
+
+async def _community(p: Principal, community_id: int | None) -> Community:
+    cid = community_id if community_id is not None else p.community_id
+    c = await Community.filter(id=cid).first() if cid is not None else None
+    if c is None:
+        raise NotFound("community not found")
+    ensure_community(p, c.id, c.street_id)
+    return c
+
+
+async def import_registry(
+    p: Principal,
+    community_id: int | None,
+    data: bytes,
+    content_type: str,
+    *,
+    dry_run: bool,
+    max_bytes: int,
+) -> ImportReport:
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"the file is over {max_bytes} bytes")
+    if not data:
+        raise Invalid("the file is empty", code="bad_file")
+    c = await _community(p, community_id)
+    table = await asyncio.to_thread(read_table, data, content_type)
+    table = [r for r in table if any(cell.strip() for cell in r)]
+    if not table:
+        raise Invalid("the file has no header row", code="bad_file")
+    columns, missing = map_headers(table[0])
+    if missing:
+        raise Invalid(
+            f"missing columns: {', '.join(missing)}",
+            code="missing_columns",
+            details={"missing": missing, "headers": table[0]},
+        )
+    if len(table) - 1 > MAX_ROWS:
+        raise PayloadTooLarge(f"at most {MAX_ROWS} rows per import")
+    groups = await known_groups(c.id)
+    spellings = {code: code for code in groups} | {name: code for code, (name, _) in groups.items()}
+    zone = await community_zone(c.id)
+    today = datetime.now(zone).date()
+    rows = [parse_row(i + 2, cells, columns, spellings, today) for i, cells in enumerate(table[1:])]
+    buildings = await _check_against_registry(c.id, rows)
+    report_rows, good = _settle(rows)
+    created_h = created_m = 0
+    if good and not dry_run:
+        try:
+            created_h, created_m = await _write(p, c.id, good, buildings, today)
+        except IntegrityError:
+            # Someone registered one of these households meanwhile; nothing was written.
+            raise Conflict(
+                "the registry changed during the import; run it again", code="registry_changed"
+            ) from None
+    elif good:
+        created_h, created_m = len(good), sum(len(v) for v in good.values())
+    ok = sum(1 for r in report_rows if r.status == "ok")
+    errors = sum(1 for r in report_rows if r.status == "error")
+    return ImportReport(
+        dry_run=dry_run,
+        rows=len(rows),
+        ok=ok,
+        errors=errors,
+        skipped=len(rows) - ok - errors,
+        households_created=created_h,
+        members_created=created_m,
+        results=report_rows,
+    )
+
+
+async def _check_against_registry(community_id: int, rows: list[Row]) -> dict[tuple[str, str], int]:
+    """Add the problems only the registry can show: unknown buildings, households already
+    registered, a person twice, floors that disagree."""
+    buildings = {
+        (e, b): bid
+        for bid, e, b in await Building.filter(estate__community_id=community_id).values_list(
+            "id", "estate__name", "name"
+        )
+    }
+    existing = {
+        (bid, unit, room)
+        for bid, unit, room in await Household.filter(community_id=community_id).values_list(
+            "building_id", "unit", "room"
+        )
+    }
+    seen: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    floors: dict[tuple[str, ...], int | None] = {}
+    for row in rows:
+        if not (row.estate and row.building and row.room):
+            continue
+        bid = buildings.get((row.estate, row.building))
+        if bid is None:
+            row.issues.append(
+                Issue(
+                    "building",
+                    "unknown_building",
+                    f"no building {row.building} in estate {row.estate}",
+                )
+            )
+        elif (bid, row.unit, row.room) in existing:
+            row.issues.append(
+                Issue(None, "duplicate_household", f"{row.label} is already registered")
+            )
+        if row.name and row.name in seen[row.key]:
+            row.issues.append(Issue("name", "duplicate_row", f"{row.name} appears twice"))
+        seen[row.key].add(row.name)
+        if floors.setdefault(row.key, row.floor) != row.floor:
+            row.issues.append(
+                Issue(
+                    "floor", "floor_mismatch", "another row of this household gives another floor"
+                )
+            )
+    return buildings  # type: ignore[return-value]
+
+
+def _settle(rows: list[Row]) -> tuple[list[ImportRow], dict[tuple[str, ...], list[Row]]]:
+    """A household goes in whole or not at all: one bad row holds back its other rows."""
+    bad_keys = {r.key for r in rows if r.issues}
+    out: list[ImportRow] = []
+    good: defaultdict[tuple[str, ...], list[Row]] = defaultdict(list)
+    for r in rows:
+        if r.issues:
+            status = "error"
+        elif r.key in bad_keys:
+            status = "skipped"
+        else:
+            status = "ok"
+            good[r.key].append(r)
+        issues = [ImportIssue(field=i.field, code=i.code, message=i.message) for i in r.issues]
+        if status == "skipped":
+            issues = [
+                ImportIssue(
+                    field=None,
+                    code="household_has_errors",
+                    message="another row of this household has errors",
+                )
+            ]
+        out.append(ImportRow(row=r.number, status=status, household=r.label, issues=issues))
+    return out, dict(good)
+
+
+async def _write(
+    p: Principal,
+    community_id: int,
+    good: dict[tuple[str, ...], list[Row]],
+    buildings: dict[tuple[str, str], int],
+    today: date,
+) -> tuple[int, int]:
+    policy = await load_policy(community_id)
+    members = groups = 0
+    async with in_transaction() as conn:
+        scheds, member_rows, group_rows = [], [], []
+        for rows in good.values():
+            first = rows[0]
+            h = await Household.create(
+                community_id=community_id,
+                building_id=buildings[(first.estate, first.building)],
+                unit=first.unit,
+                floor=first.floor or 1,
+                room=first.room,
+                notes="\n".join(dict.fromkeys(r.notes for r in rows if r.notes)),
+                using_db=conn,
+            )
+            manual = sorted({g for r in rows for g in r.groups})
+            member_rows += [
+                Member(
+                    household_id=h.id,
+                    name=r.name,
+                    birth_year=r.birth_year,
+                    phone=r.phone,
+                    relation=r.relation,
+                )
+                for r in rows
+            ]
+            eff = effective_groups(set(manual), [r.birth_year for r in rows], today)
+            group_rows += [
+                HouseholdGroup(
+                    household_id=h.id, community_id=community_id, code=g, derived=g not in manual
+                )
+                for g in eff
+            ]
+            cadence = policy.cadence_for(eff)
+            scheds.append(
+                VisitSchedule(
+                    household_id=h.id,
+                    community_id=community_id,
+                    groups=eff,
+                    cadence_days=cadence,
+                    registered_on=today,
+                    next_due=today,
+                )
+            )
+        await Member.bulk_create(member_rows, batch_size=1000, using_db=conn)
+        await HouseholdGroup.bulk_create(group_rows, batch_size=1000, using_db=conn)
+        await VisitSchedule.bulk_create(scheds, batch_size=1000, using_db=conn)
+        members, groups = len(member_rows), len(group_rows)
+        await audit(
+            p,
+            "household.import",
+            "community",
+            community_id,
+            {
+                "households": len(good),
+                "members": members,
+                "groups": groups,
+                "at": datetime.now(UTC).isoformat(),
+            },
+            using_db=conn,
+        )
+    return len(good), members
+
+
+def _safe(value: object) -> object:
+    """A spreadsheet runs text that starts like a formula; residents type these fields."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv_bytes(rows: list[list[object]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(EXPORT_HEADERS)
+    writer.writerows(rows)
+    # With a BOM, Excel opens the Chinese text correctly.
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_bytes(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("基础信息")
+    ws.append(list(EXPORT_HEADERS))
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+async def export_registry(p: Principal, community_id: int | None, fmt: str) -> tuple[bytes, int]:
+    """The community's registry in the import layout, one row per member. Audited."""
+    c = await _community(p, community_id)
+    households = await Household.filter(community_id=c.id).values(
+        "id", "unit", "floor", "room", "notes", "building__name", "building__estate__name"
+    )
+    groups: dict[int, list[str]] = defaultdict(list)
+    for hid, code in await HouseholdGroup.filter(community_id=c.id, derived=False).values_list(
+        "household_id", "code"
+    ):
+        groups[hid].append(code)  # type: ignore[index]
+    names = {code: name for code, (name, _) in (await known_groups(c.id)).items()}
+    members: dict[int, list[tuple[object, ...]]] = defaultdict(list)
+    for m in (
+        await Member.filter(household__community_id=c.id)
+        .order_by("id")
+        .values_list("household_id", "name", "birth_year", "phone", "relation")
+    ):
+        members[m[0]].append(m[1:])  # type: ignore[index]
+    out: list[list[object]] = []
+    for h in households:
+        tags = "、".join(names.get(g, g) for g in sorted(groups[h["id"]]))
+        addr = [h["building__estate__name"], h["building__name"], h["unit"], h["floor"], h["room"]]
+        for name, year, phone, rel in members[h["id"]] or [("", None, "", "")]:
+            row = [*addr, name, year if year is not None else "", phone, rel, tags, h["notes"]]
+            out.append([_safe(v) for v in row])
+    out.sort(key=lambda r: (str(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4])))  # type: ignore[call-overload]
+    data = await asyncio.to_thread(_xlsx_bytes if fmt == "xlsx" else _csv_bytes, out)
+    await audit(
+        p,
+        "household.export",
+        "community",
+        c.id,
+        {"format": fmt, "households": len(households), "rows": len(out)},
+    )
+    return data, len(households)

@@ -1,0 +1,131 @@
+"""Recording what happens to a report: the timeline event, the outbox rows and the audit
+entry, always in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from server.auth.principal import Principal
+from server.models.records import OutboxEvent
+from server.models.reports import Report, ReportEvent, ReportFollower
+from server.services.audit import audit
+from server.services.outbox import emit
+
+ActorLike = Principal | tuple[str, int | None] | None
+
+
+def actor_of(actor: ActorLike) -> tuple[str, int | None]:
+    if isinstance(actor, Principal):
+        return actor.actor
+    if actor is None:
+        return "system", None
+    return actor
+
+
+def payload(report: Report, category_code: str, **extra: Any) -> dict[str, Any]:
+    """The fields every report event carries, so the relay never reads the report table."""
+    return {
+        "report_id": report.id,
+        "community_id": report.community_id,
+        "status": report.status.value,
+        "owner_id": report.owner_id,
+        "resident_id": report.resident_id,
+        "category": category_code,
+        "title": report.title,
+        **extra,
+    }
+
+
+async def follower_ids(report: Report, conn: BaseDBAsyncClient) -> list[int]:
+    ids = (
+        await ReportFollower.filter(report_id=report.id)
+        .using_db(conn)
+        .values_list("resident_id", flat=True)
+    )
+    return sorted({int(i) for i in ids})  # type: ignore[call-overload]
+
+
+async def record(
+    report: Report,
+    conn: BaseDBAsyncClient,
+    *,
+    actor: ActorLike,
+    kind: str,
+    at: datetime,
+    category_code: str,
+    note: str = "",
+    public: bool = True,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    data: dict[str, Any] | None = None,
+    topics: Iterable[str] = (),
+    followers: list[int] | None = None,
+) -> ReportEvent:
+    actor_type, actor_id = actor_of(actor)
+    event = await ReportEvent.create(
+        report_id=report.id,
+        at=at,
+        actor_type=actor_type,
+        actor_id=actor_id,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        public=public,
+        data=data or {},
+        using_db=conn,
+    )
+    topics = list(topics)
+    if topics:
+        if followers is None:
+            followers = await follower_ids(report, conn)
+        body = payload(
+            report,
+            category_code,
+            event_id=event.id,
+            kind=kind,
+            from_status=from_status,
+            public=public,
+            note=note if public else "",
+            actor_type=actor_type,
+            actor_id=actor_id,
+            # Everyone to tell: the reporter and the reporters of reports merged into it.
+            resident_ids=followers,
+            **(data or {}),
+        )
+        if len(topics) == 1:
+            await emit(
+                topics[0],
+                "report",
+                report.id,
+                body,
+                community_id=report.community_id,
+                using_db=conn,
+            )
+        else:  # one round trip for several topics of the same change
+            await OutboxEvent.bulk_create(
+                [
+                    OutboxEvent(
+                        topic=t,
+                        aggregate_type="report",
+                        aggregate_id=str(report.id),
+                        community_id=report.community_id,
+                        payload=body,
+                    )
+                    for t in topics
+                ],
+                using_db=conn,
+            )
+    await audit(
+        (actor_type, actor_id),
+        f"report.{kind}",
+        "report",
+        report.id,
+        {"from": from_status, "to": to_status, "public": public, **(data or {})},
+        using_db=conn,
+    )
+    return event

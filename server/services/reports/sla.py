@@ -1,0 +1,124 @@
+"""SLA deadlines counted in working time: a community's opening hours on the business
+calendar (public holidays and make-up working days), paused while waiting on the resident."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache, lru_cache
+from typing import Protocol
+
+from tortoise import timezone
+
+from server.domain.calendar import BusinessClock, CalendarNotCovered, HolidayCalendar
+from server.domain.hours import DEFAULT_HOURS, OpeningHours
+
+log = logging.getLogger("linli.reports.sla")
+
+
+class Clock(Protocol):
+    def add(self, start: datetime, work: timedelta) -> datetime: ...
+    def between(self, a: datetime, b: datetime) -> timedelta: ...
+    def is_open(self, at: datetime) -> bool: ...
+    def next_open(self, at: datetime) -> datetime: ...
+
+
+def current_time() -> datetime:
+    """Now, in the database's configured zone: SQLite compares stored times as text, so
+    every time we write or compare must carry the same offset."""
+    return timezone.localtime()
+
+
+def in_db_zone(at: datetime | None) -> datetime:
+    """``at`` (or now) in the database's zone; callers may pass any aware time."""
+    return current_time() if at is None else timezone.localtime(at)
+
+
+def community_hours(community_id: int) -> OpeningHours:
+    """The hours a community's desks are open. One seam: the rota's posts will feed it."""
+    return DEFAULT_HOURS
+
+
+@cache
+def _provisional_holidays() -> HolidayCalendar:
+    """The known holidays, with years that have no official notice yet counted as plain
+    weeks. Used only when a deadline runs into such a year (see SlaClock)."""
+    known = HolidayCalendar.load()
+    return HolidayCalendar(known.holidays, known.makeup_workdays, frozenset(range(2000, 2100)))
+
+
+class SlaClock:
+    """The business clock, answering in the database's zone.
+
+    A resident's report must never be refused because next year's holiday notice is not
+    out yet: a deadline that runs into an uncovered year is counted on plain weeks for
+    that year, and logged, rather than failing the request.
+    """
+
+    def __init__(self, hours: OpeningHours, tz: str) -> None:
+        self.exact = BusinessClock(hours, HolidayCalendar.load(), tz)
+        self.hours, self.tz = hours, tz
+        self._fallback: BusinessClock | None = None
+
+    def _provisional(self, what: str, exc: CalendarNotCovered) -> BusinessClock:
+        log.warning("%s runs past the holiday calendar (%s); counting plain weeks", what, exc)
+        if self._fallback is None:
+            self._fallback = BusinessClock(self.hours, _provisional_holidays(), self.tz)
+        return self._fallback
+
+    def add(self, start: datetime, work: timedelta) -> datetime:
+        try:
+            due = self.exact.add(start, work)
+        except CalendarNotCovered as exc:
+            due = self._provisional("a deadline", exc).add(start, work)
+        return timezone.localtime(due)
+
+    def between(self, a: datetime, b: datetime) -> timedelta:
+        try:
+            return self.exact.between(a, b)
+        except CalendarNotCovered as exc:
+            return self._provisional("an elapsed time", exc).between(a, b)
+
+    def is_open(self, at: datetime) -> bool:
+        try:
+            return self.exact.is_open(at)
+        except CalendarNotCovered as exc:
+            return self._provisional("an opening check", exc).is_open(at)
+
+    def next_open(self, at: datetime) -> datetime:
+        try:
+            return timezone.localtime(self.exact.next_open(at))
+        except CalendarNotCovered as exc:
+            return timezone.localtime(self._provisional("next opening", exc).next_open(at))
+
+
+@lru_cache(maxsize=1024)
+def _clock_for_hours(hours: OpeningHours, tz: str) -> SlaClock:
+    return SlaClock(hours, tz)
+
+
+def clock_for(community_id: int, tz: str = "Asia/Shanghai") -> Clock:
+    return _clock_for_hours(community_hours(community_id), tz)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadlines:
+    accept: datetime
+    respond: datetime
+    resolve: datetime
+
+
+def plan(clock: Clock, start: datetime, budgets: tuple[int, int, int]) -> Deadlines:
+    a, r, z = (timedelta(minutes=m) for m in budgets)
+    return Deadlines(clock.add(start, a), clock.add(start, r), clock.add(start, z))
+
+
+def shift_after_pause(
+    clock: Clock, due: datetime | None, paused_at: datetime, now: datetime
+) -> datetime | None:
+    """A deadline after a pause keeps the working time that was left when it began."""
+    if due is None:
+        return None
+    left = clock.between(paused_at, due) if due > paused_at else timedelta(0)
+    return clock.add(now, left)

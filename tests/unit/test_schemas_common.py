@@ -1,0 +1,48 @@
+"""Input models: trimming, NUL refusal and id bounds, and a documented schema that says so."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from schemas.common import MAX_ID, TRIMMED, Id, Strict
+
+
+class Sample(Strict):
+    text: str
+    tags: list[str] = []
+    ref: Id | None = None
+
+
+def test_nul_is_refused_anywhere_in_the_input() -> None:
+    for bad in ({"text": "a\x00b"}, {"text": "ok", "tags": ["x", "\x00"]}):
+        with pytest.raises(ValidationError, match="NUL"):
+            Sample.model_validate(bad)
+
+
+def test_ids_are_bounded() -> None:
+    assert Sample(text="a", ref=MAX_ID).ref == MAX_ID
+    for bad in (0, -1, MAX_ID + 1):
+        with pytest.raises(ValidationError):
+            Sample(text="a", ref=bad)
+    ref = Sample.model_json_schema()["properties"]["ref"]["anyOf"][0]
+    assert ref == {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+def test_documented_text_is_trimmed_text() -> None:
+    assert Sample.model_json_schema()["properties"]["text"]["pattern"] == TRIMMED
+    assert Sample(text="  padded ").text == "padded"
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_document_valid_text_is_accepted_unchanged(s: str) -> None:
+    # Whatever the document allows reaches the service exactly as sent.
+    if re.fullmatch(TRIMMED, s):
+        assert Sample(text=s).text == s
+    else:
+        assert s != s.strip() or "\x00" in s
