@@ -46,6 +46,25 @@ class ConfigError(RuntimeError):
     """The configuration cannot be used to start the server."""
 
 
+def _check_templates(templates: dict[str, dict[str, Any]]) -> None:
+    """A bad template map would stop every event of its topic, so refuse it at start."""
+    from server.domain.templates import kind_of
+
+    for topic, spec in templates.items():
+        fields = spec.get("fields")
+        if not isinstance(spec.get("template_id"), str) or not spec["template_id"]:
+            raise ConfigError(f"NOTIFY_TEMPLATES[{topic!r}] needs a template_id")
+        if not isinstance(fields, dict) or not fields:
+            raise ConfigError(f"NOTIFY_TEMPLATES[{topic!r}] needs a fields map")
+        for key, source in fields.items():
+            try:
+                kind_of(key)
+            except ValueError as exc:
+                raise ConfigError(f"NOTIFY_TEMPLATES[{topic!r}]: {exc}") from None
+            if not isinstance(source, str) or not source:
+                raise ConfigError(f"NOTIFY_TEMPLATES[{topic!r}].fields[{key!r}] is empty")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -110,6 +129,7 @@ class Settings(BaseSettings):
                 )
             if self.wechat_secret == "demo-secret":  # noqa: S105
                 raise ConfigError("WECHAT_SECRET must be set when LINLI_ENV=production")
+        _check_templates(self.notify_templates)
         if self.relay_lease_seconds < self.wechat_timeout + 3:
             # A relay only starts a send that can end before its lease does.
             raise ConfigError("RELAY_LEASE_SECONDS must exceed WECHAT_TIMEOUT by 3 seconds or more")
