@@ -68,8 +68,3 @@ async def claim(
             await model.filter(free, id__in=ids).update(**values)
     rows = await model.filter(claimed_by=token).order_by("id")
     return token, list(rows)
-
-
-async def release(model: type[Model], token: str) -> int:
-    """Give back leases not worked on, so another relay can take them at once."""
-    return int(await model.filter(claimed_by=token).update(claimed_by=None, claimed_until=None))
