@@ -13,6 +13,7 @@ from sanic import Sanic
 
 from server.services.reports import sla
 from server.services.reports.catalogue import seed_catalogue
+from tests.support.clocks import fixed_clock
 from tests.support.factories import World, auth, make_world
 
 
@@ -73,7 +74,7 @@ class Desks:
 
 
 def desks(monkeypatch: pytest.MonkeyPatch, *, open_: bool) -> None:
-    monkeypatch.setattr(sla, "clock_for", lambda community_id, *a: Desks(open_))
+    monkeypatch.setattr(sla, "clock_for", fixed_clock(Desks(open_)))
 
 
 def xml(r: httpx.Response) -> ET.Element:

@@ -13,6 +13,7 @@ from sanic import Sanic
 from server.models.people import Resident, ResidentHousehold
 from server.services.reports import sla
 from server.services.reports.catalogue import seed_catalogue
+from tests.support.clocks import fixed_clock
 from tests.support.factories import World, auth, make_household, make_resident, make_world
 
 
@@ -78,7 +79,7 @@ class AlwaysOpen:
 
 @pytest.fixture(autouse=True)
 def always_open(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sla, "clock_for", lambda community_id, tz="": AlwaysOpen())
+    monkeypatch.setattr(sla, "clock_for", fixed_clock(AlwaysOpen()))
 
 
 @pytest.fixture
