@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from datetime import time
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from server.domain.hours import DEFAULT_HOURS, Interval, OpeningHours
 from server.models.rota import Post, PostKind
 
 
-async def community_opening_hours(community_id: int) -> OpeningHours:
+async def community_opening_hours(
+    community_id: int, using_db: BaseDBAsyncClient | None = None
+) -> OpeningHours:
     """Desks only: field visits and on-call duty do not make the office open. A community
     that has not set up its posts keeps the default staggered timetable."""
-    posts = await Post.filter(community_id=community_id, active=True, kind=PostKind.desk)
+    posts = await Post.filter(community_id=community_id, active=True, kind=PostKind.desk).using_db(
+        using_db
+    )
     by_day: dict[int, list[Interval]] = {d: [] for d in range(7)}
     for post in posts:
         for h in post.hours:
