@@ -52,36 +52,40 @@ def greedy_rota(rm: RotaModel) -> set[Key]:
     for day in p.dates:
         if p.change_from is not None and day < p.change_from:
             continue
-        # The post-days with the fewest candidates choose first.
-        todays = sorted(
-            ((post_id, ds) for (post_id, d), ds in cells.items() if d == day),
-            key=lambda item: min(len(by_cell[(item[0], day, t)]) for t in item[1][0].shifts),
-        )
-        for post_id, ds in todays:
-            for shift_id, n in sorted(min_cover(ds, tally.late).items()):
-                kind = "late" if shift_id in tally.late else "day"
-                for _ in range(n):
-                    best: tuple[tuple[object, ...], int] | None = None
-                    for sid in by_cell[(post_id, day, shift_id)]:
-                        s = people[sid]
-                        if (sid, day) in tally.worked:
-                            continue
-                        before = tally.worked.get((sid, day - timedelta(days=1)))
-                        if before is not None and (before, shift_id) in clashes:
-                            continue
-                        week = tally.minutes[(sid, week_of(day))]
-                        if week + tally.paid[shift_id] > s.max_minutes_week:
-                            continue
-                        rank = (
-                            day.weekday() in s.avoid_weekdays or shift_id in s.avoid_shifts,
-                            tally.count[(sid, "weekend")] if day.weekday() >= 5 else 0,
-                            tally.count[(sid, kind)],
-                            tally.count[(sid, "all")],
-                            (sid, post_id) in tally.served,
-                            (sid + day.toordinal()) % len(people),
-                        )
-                        if best is None or rank < best[0]:
-                            best = (rank, sid)
-                    if best is not None:
-                        tally.take((best[1], day, shift_id, post_id))
+        # Late and weekend slots, the ones fairness is about, choose first; among them
+        # the slots with the fewest candidates.
+        slots = [
+            (post_id, shift_id, n)
+            for (post_id, d), ds in cells.items()
+            if d == day
+            for shift_id, n in min_cover(ds, tally.late).items()
+        ]
+        slots.sort(key=lambda x: (x[1] not in tally.late, len(by_cell[(x[0], day, x[1])]), x))
+        for post_id, shift_id, n in slots:
+            kind = "late" if shift_id in tally.late else "day"
+            for _ in range(n):
+                best: tuple[tuple[object, ...], int] | None = None
+                for sid in by_cell[(post_id, day, shift_id)]:
+                    s = people[sid]
+                    if (sid, day) in tally.worked:
+                        continue
+                    before = tally.worked.get((sid, day - timedelta(days=1)))
+                    if before is not None and (before, shift_id) in clashes:
+                        continue
+                    week = tally.minutes[(sid, week_of(day))]
+                    if week + tally.paid[shift_id] > s.max_minutes_week:
+                        continue
+                    # Fair shares first, as the solver weighs them above wishes.
+                    rank = (
+                        tally.count[(sid, "weekend")] if day.weekday() >= 5 else 0,
+                        tally.count[(sid, kind)],
+                        day.weekday() in s.avoid_weekdays or shift_id in s.avoid_shifts,
+                        tally.count[(sid, "all")],
+                        (sid, post_id) in tally.served,
+                        (sid + day.toordinal()) % len(people),
+                    )
+                    if best is None or rank < best[0]:
+                        best = (rank, sid)
+                if best is not None:
+                    tally.take((best[1], day, shift_id, post_id))
     return tally.chosen

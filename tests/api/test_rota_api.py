@@ -390,3 +390,49 @@ async def test_post_update_and_delete(app: Sanic, client: httpx.AsyncClient) -> 
     )
     assert r.status_code == 200 and r.json()["active"] is False
     assert await AuditLog.filter(action="rota.post.update").exists()
+
+
+async def test_publish_rechecks_rules_and_supersedes(app: Sanic, client: httpx.AsyncClient) -> None:
+    world = await make_world()
+    setup = await make_rota_setup(world)
+    c = world.communities[0]
+    sec = auth(app, world.staff["secretary"])
+    first = (await _generate(app, client, world))["rota"]["id"]
+    busy = await Assignment.filter(rota_id=first).order_by("day", "id").first()
+    # Leave recorded after the draft was made: publishing must notice.
+    r = await client.post(
+        f"{API}/communities/{c.id}/leave",
+        json={"staff_id": busy.staff_id, "start_date": str(busy.day), "end_date": str(busy.day)},
+        headers=sec,
+    )
+    leave_id = r.json()["id"]
+    r = await client.post(f"{API}/rotas/{first}/publish", headers=sec)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "rota_stale"
+    assert "on leave" in r.json()["error"]["message"]
+    await client.delete(f"{API}/leave/{leave_id}", headers=sec)
+    r = await client.post(f"{API}/rotas/{first}/publish", headers=sec)
+    assert r.status_code == 200
+
+    second = (await _generate(app, client, world))["rota"]["id"]
+    r = await client.post(f"{API}/rotas/{second}/publish", headers=sec)
+    assert r.status_code == 200
+    assert (await Rota.get(id=first)).status == RotaStatus.superseded
+    r = await client.post(
+        f"{API}/communities/{c.id}/generate",
+        json={"start_date": "2026-12-03", "weeks": 1, "time_limit": 5},
+        headers=sec,
+    )
+    third = r.json()["rota"]["id"]
+    r = await client.post(f"{API}/rotas/{third}/publish", headers=sec)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "rota_overlap"
+
+    at = {"at": "2026-12-01T12:00:00+08:00", "post_id": setup.posts["intake"].id}
+    r = await client.get(f"{API}/communities/{c.id}/on-duty", params=at, headers=sec)
+    assert [p["code"] for p in r.json()["posts"]] == ["intake"]
+    assert r.json()["posts"][0]["staff"]
+    r = await client.get(
+        f"{API}/communities/{c.id}/on-duty",
+        params=at,
+        headers=auth(app, world.staff["other_worker"]),
+    )
+    assert r.status_code == 403

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +50,10 @@ async def start_server(settings: Settings, broker: Broker, port: int = 0) -> tup
     if "relay_in_server" in Settings.model_fields:
         settings = settings.model_copy(update={"relay_in_server": False})
     Sanic.test_mode = True
+    if port == 0:  # Sanic reads port 0 as "the default, 8000": pick a free one ourselves
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
     app = create_app(settings, broker=broker, manage_db=False)
     server = await app.create_server(
         host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False

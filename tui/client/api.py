@@ -18,7 +18,7 @@ from schemas.reports import (
     ReportStaff,
     TransitionIn,
 )
-from schemas.rota import (
+from schemas.rota_plan import (
     GenerateRequest,
     OnDuty,
     RotaDraft,

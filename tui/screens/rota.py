@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from schemas.rota import Explanation, GenerateRequest, OnDuty, RotaGrid, RotaSummary
+from schemas.rota_plan import Explanation, GenerateRequest, OnDuty, RotaGrid, RotaSummary
 from tui.client import ApiError
 from tui.messages import ActionDone
 from tui.screens.base import LinliScreen

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
 
-from schemas.rota import GenerateRequest, RotaGrid, SwapPublic
+from schemas.rota_plan import GenerateRequest, RotaGrid, SwapPublic
 from tui.client import ApiError, LinliClient
 from tui.screens.forms import Form
 from tui.widgets.key_footer import KeyFooter

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from rich.text import Text
 from textual.widgets import DataTable
 
-from schemas.rota import GridStaff, RotaGrid
+from schemas.rota_plan import GridStaff, RotaGrid
 
 WEEKDAYS = "一二三四五六日"
 
