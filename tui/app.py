@@ -232,8 +232,8 @@ class LinliApp(App[None]):
                 if not isinstance(b, Binding) or not b.description or b.action in seen:
                     continue
                 _, name, params = parse_action(b.action)
-                if node is self and not self.check_action(name, params):
-                    continue
+                if not node.check_action(name, params):
+                    continue  # the same keys the footer hides: not possible here now
                 seen.add(b.action)
                 yield SystemCommand(b.description, f"key: {b.key}", _runner(node, b.action))
         yield from super().get_system_commands(screen)

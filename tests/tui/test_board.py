@@ -51,3 +51,24 @@ async def test_search_filters_tabs_and_paging(tmp_path: Path) -> None:
         await until(pilot, lambda: len(queue_calls(seen)) > before, "next page requested")
         nxt = queue_calls(seen)[-1]
         assert nxt["cursor"] == "c2" and nxt["counts"] == "false"
+
+
+async def test_palette_offers_the_screens_actions(tmp_path: Path) -> None:
+    from tui.screens.detail import DetailScreen
+
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, BoardScreen)
+        table = app.screen.query_one(ReportTable)
+        await until(pilot, lambda: table.row_count == 8, "first page")
+        board_titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Accept", "Filter", "Help", "Sign out"} <= board_titles
+
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen), "detail")
+        screen = app.screen
+        await until(pilot, lambda: screen.report is not None, "report")  # type: ignore[attr-defined]
+        titles = {c.title for c in app.get_system_commands(screen)}
+        # The canned report allows dispatch and resolve but not close or accept.
+        assert {"Dispatch 派单", "Resolve 办理", "Note 内部", "Escalate 约请/联席"} <= titles
+        assert "回访+close 办结" not in titles and "Accept 受理" not in titles

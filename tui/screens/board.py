@@ -76,6 +76,7 @@ class BoardScreen(LinliScreen):
         self.loading_more = False
         self.labels = Labels()
         self.filters = Filters()
+        self.names_requested = False
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -92,10 +93,11 @@ class BoardScreen(LinliScreen):
         self.linli.live_signal.subscribe(self, self.on_live)
         self.set_interval(30, self.query_one(ReportTable).tick)
         self.query_one(ReportTable).focus()
-        self.load_names()
+        # The page first: names only dress it up, and the server answers in order.
         self.load()
 
     def refresh_data(self) -> None:
+        self.names_requested = False
         self.load()
 
     # -- loading -------------------------------------------------------------
@@ -135,6 +137,9 @@ class BoardScreen(LinliScreen):
 
     def on_page_arrived(self, msg: PageArrived) -> None:
         page, append = msg.page, msg.append
+        if not self.names_requested:
+            self.names_requested = True
+            self.load_names()
         self.next_cursor = page.next_cursor
         self.query_one(ReportTable).show(page.items, append=append)
         if page.counts is not None:

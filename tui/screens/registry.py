@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual.screen import Screen
 
@@ -45,16 +46,19 @@ WORK_MODES: list[WorkMode] = _modes()
 SCREENS: dict[str, Callable[[], Screen[None]]] = {m.mode: m.screen for m in WORK_MODES}
 
 
-def help_sections() -> list[tuple[str, type[Screen[None]]]]:
+def help_sections() -> list[tuple[str, type[Screen[Any]]]]:
     """Each screen's own keys, in the order a person meets them."""
     from tui.screens.detail import DetailScreen
     from tui.screens.forms import Form
+    from tui.screens.rota_forms import SwapsScreen
 
-    sections: list[tuple[str, type[Screen[None]]]] = [("Sign-in 登录", LoginScreen)]
+    sections: list[tuple[str, type[Screen[Any]]]] = [("Sign-in 登录", LoginScreen)]
     for m in WORK_MODES:
         if isinstance(m.screen, type):
             sections.append((m.label, m.screen))
             if m.mode == "board":
                 sections.append(("Report detail 工单详情", DetailScreen))
-    sections.append(("Forms 表单", Form))  # type: ignore[arg-type]
+            if m.mode == "rota":
+                sections.append(("Swap requests 换班申请", SwapsScreen))
+    sections.append(("Forms 表单", Form))
     return sections
