@@ -135,7 +135,8 @@ class Visit(Model):
         table = "visit"
         indexes = (
             Index(fields=["household_id", "started_at"]),
-            Index(fields=["community_id", "started_at"]),
+            # Covers the coverage trend (a week range per community) without the table.
+            Index(fields=["community_id", "started_at", "outcome", "household_id"]),
             Index(fields=["worker_id", "started_at"]),
         )
 
