@@ -27,8 +27,9 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import orjson
 
-JWT_SECRET = "bench-secret-" + "b" * 40
 from bench.reports_server import FLOOR_TABLE
+
+JWT_SECRET = "bench-secret-" + "b" * 40
 
 STATUSES_CLOSED = ["closed"] * 80 + ["rejected"] * 3 + ["merged"] * 2
 STATUSES_OPEN = ["submitted", "accepted", "dispatched", "in_progress", "waiting", "resolved"]
@@ -125,7 +126,7 @@ async def seed(url: str, n_reports: int, n_communities: int) -> Seeded:
         sid = 0
         for cid in communities:
             workers[cid] = []
-            for k in range(4):
+            for _ in range(4):
                 sid += 1
                 staff_rows.append(
                     (sid, f"bw{sid}", pw, f"社工{sid}", "worker", cid, street_of[cid])
@@ -235,7 +236,8 @@ async def seed(url: str, n_reports: int, n_communities: int) -> Seeded:
             "INSERT INTO report_worker_load (staff_id, open_count, weighted) "
             "SELECT s.id, count(r.id), coalesce(sum(CASE r.priority WHEN 'low' THEN 1 "
             "WHEN 'normal' THEN 2 WHEN 'high' THEN 3 ELSE 4 END), 0) FROM staff s "
-            "LEFT JOIN report r ON r.owner_id = s.id AND r.status NOT IN ('closed', 'rejected', 'merged') "
+            "LEFT JOIN report r ON r.owner_id = s.id "
+            "AND r.status NOT IN ('closed', 'rejected', 'merged') "
             "WHERE s.role = 'worker' GROUP BY s.id"
         )
         await conn.execute("VACUUM ANALYZE")
@@ -246,6 +248,38 @@ async def seed(url: str, n_reports: int, n_communities: int) -> Seeded:
         f"in {time.perf_counter() - t0:.1f}s"
     )
     return Seeded(communities, workers, list(range(1, n_res + 1)))
+
+
+async def load_seeded(url: str) -> Seeded:
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        count = await conn.fetchval("SELECT count(*) FROM report")
+        workers: dict[int, list[int]] = {}
+        for r in await conn.fetch("SELECT id, community_id FROM staff WHERE role = 'worker'"):
+            workers.setdefault(r["community_id"], []).append(r["id"])
+        residents = [r["id"] for r in await conn.fetch("SELECT id FROM resident LIMIT 1000")]
+    finally:
+        await conn.close()
+    print(f"reusing {count:,} reports across {len(workers)} communities")
+    return Seeded(sorted(workers), workers, residents)
+
+
+async def check_owners(url: str, since: datetime) -> None:
+    """Every report the run created must have an owner: the create measured the real path."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        row = await conn.fetchrow(
+            "SELECT count(*) AS n, count(*) FILTER (WHERE owner_id IS NULL) AS unowned "
+            "FROM report WHERE created_at >= $1",
+            since,
+        )
+    finally:
+        await conn.close()
+    print(f"created {row['n']:,} reports in the run, {row['unowned']} without an owner")
 
 
 # -- load generation -------------------------------------------------------------------
@@ -387,7 +421,8 @@ async def measure(
 def report(results: list[Result]) -> None:
     by = {(r.name, r.conc): r for r in results}
     print(
-        "\nconc | create/insert floor (target >= 0.40) | queue/list floor (target >= 2.0) | queue p99 (target <= 25 ms at 16)"
+        "\nconc | create / insert floor (target >= 0.40) | queue / list floor (target >= 2.0)"
+        " | queue p99 (target <= 25 ms at 16)"
     )
     for conc in sorted({r.conc for r in results}):
         c, f = by[("POST /reports", conc)], by[("floor: raw insert", conc)]
@@ -402,11 +437,17 @@ async def main_async(args: argparse.Namespace) -> None:
     from server.db import migrate
 
     name = args.db_name
-    url = await create_database(args.database_url, name)
     proc = None
+    if args.reuse:
+        url = _admin_url(args.database_url, name).replace("postgresql://", "postgres://", 1)
+    else:
+        url = await create_database(args.database_url, name)
     try:
-        await migrate(url)
-        seeded = await seed(url, args.reports, args.communities)
+        if args.reuse:
+            seeded = await load_seeded(url)
+        else:
+            await migrate(url)
+            seeded = await seed(url, args.reports, args.communities)
         env = {
             **os.environ,
             # The same pool size for the app and the floors: one worker's share of PostgreSQL.
@@ -420,27 +461,30 @@ async def main_async(args: argparse.Namespace) -> None:
             "REDIS_PREFIX": f"bench{secrets.token_hex(3)}:",
             "PYTHONPATH": os.getcwd(),
         }
-        proc = subprocess.Popen(
+        proc = subprocess.Popen(  # noqa: ASYNC220 - started once, before any measurement
             [sys.executable, "-m", "bench.reports_server"],
             env=env,
             start_new_session=True,
         )
         base = f"http://127.0.0.1:{args.port}"
-        for _ in range(120):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.5)
-        else:
-            raise SystemExit("the server did not start")
+        async with httpx.AsyncClient(timeout=1) as probe:
+            for _ in range(120):
+                try:
+                    if (await probe.get(f"{base}/healthz")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.5)
+            else:
+                raise SystemExit("the server did not start")
         print(
             f"server: {args.workers} Sanic workers on {base}; "
             f"bounds {args.requests} requests or {args.seconds}s per measurement"
         )
+        started = datetime.now(UTC)
         results = await measure(base, seeded, args.conc, args.requests, args.seconds)
         report(results)
+        await check_owners(url, started)
     finally:
         if proc is not None:
             os.killpg(proc.pid, signal.SIGINT)
@@ -448,7 +492,7 @@ async def main_async(args: argparse.Namespace) -> None:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
-        if not args.keep:
+        if not (args.keep or args.reuse):
             await drop_database(args.database_url, name)
 
 
@@ -473,6 +517,9 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=3000, help="at most this many per measurement")
     ap.add_argument("--seconds", type=float, default=15.0, help="at most this long per measurement")
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    ap.add_argument(
+        "--reuse", action="store_true", help="measure on a database kept by an earlier --keep"
+    )
     args = ap.parse_args()
     asyncio.run(main_async(args))
 

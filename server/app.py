@@ -22,6 +22,7 @@ from server.rota.pool import configure as configure_solver_pool
 from server.rota.pool import shutdown_pool
 from server.services.auth import AuthService, LoginPolicy
 from server.services.duty import use_broker
+from server.services.open311_keys import Open311Keys
 
 _names = itertools.count()
 
@@ -80,6 +81,7 @@ def create_app(
             delay_base=0.0 if settings.linli_env == "test" else 0.25,
         ),
     )
+    app.ctx.api_keys = Open311Keys(app.ctx.broker)
 
     app.blueprint(api_group())
     for bp in root_blueprints():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -54,6 +55,12 @@ class Settings(BaseSettings):
     # and the largest registry file an import accepts.
     visit_day_capacity: int = Field(default=12, ge=1, le=100)
     registry_import_max_bytes: int = 5 * 1024 * 1024
+    # Open311 GeoReport v2 discovery. The changeset moves when the service list or the
+    # endpoint changes; the base URL is the public one when behind a proxy.
+    open311_base_url: str | None = None
+    open311_changeset: datetime = datetime.fromisoformat("2026-11-27T00:00:00+08:00")
+    open311_contact: str = "街道城运中心 Street operations centre: open311@linli.example"
+    open311_key_service: str = "API keys are issued by the street's administrator on request"
 
     @model_validator(mode="after")
     def _guard_production(self) -> Settings:

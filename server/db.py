@@ -13,6 +13,7 @@ APPS: dict[str, list[str]] = {
     "reports": ["server.models.reports"],
     "rota": ["server.models.rota"],
     "visits": ["server.models.visits"],
+    "open311": ["server.models.open311"],
 }
 
 

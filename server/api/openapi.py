@@ -8,6 +8,7 @@ drift from the code. Error responses all use the one error shape.
 from __future__ import annotations
 
 import inspect
+import re
 from functools import partial
 from typing import Any, get_args, get_origin
 
@@ -67,21 +68,33 @@ HEADERS = {
 }
 
 
+_SUFFIXED = re.compile(r"\(.*\)\\\.(\w+)")
+
+
+def path_template(part: str) -> str:
+    """A path segment in OpenAPI's template syntax. A parameter captured before a fixed
+    extension (``<code:([^/]+)\\.json>``) is ``{code}.json``."""
+    if not part.startswith("<"):
+        return part
+    name, _, kind = part[1:-1].partition(":")
+    suffixed = _SUFFIXED.fullmatch(kind)
+    if suffixed:
+        return f"{{{name}}}.{suffixed.group(1)}"
+    return f"{{{name}}}"
+
+
 def build_spec(app: Sanic) -> dict[str, Any]:
     seen: set[type[BaseModel]] = {ErrorBody}
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(app.router.routes, key=lambda r: r.path):
         handler = route.handler
-        websocket = bool(getattr(route.extra, "websocket", False))
-        if websocket and isinstance(handler, partial):
-            handler = handler.args[0]  # Sanic's partial(_websocket_handler, handler)
+        if isinstance(handler, partial) and handler.args:
+            handler = handler.args[0]  # a WebSocket route: Sanic's wrapper around ours
         doc = _doc(handler)
         policy = policy_of(handler)
-        path = "/" + "/".join(
-            f"{{{p[1:-1].split(':')[0]}}}" if p.startswith("<") else p for p in route.parts
-        )
+        path = "/" + "/".join(path_template(p) for p in route.parts)
+        seen.update(doc.models)
         params: list[dict[str, Any]] = [{"$ref": "#/components/parameters/RequestId"}]
-        # route.params is keyed by position; the parameter's name is on its info.
         for info in route.params.values():
             schema = _CAST.get(info.cast, {"type": "string"})
             params.append({"name": info.name, "in": "path", "required": True, "schema": schema})
@@ -103,23 +116,24 @@ def build_spec(app: Sanic) -> dict[str, Any]:
                 entry["content"] = _content(model, seen)
             responses[str(status)] = _with_headers(entry, status)
         error_codes = set(doc.errors) | ALWAYS
-        if websocket:
+        if getattr(route.extra, "websocket", False):
             # A plain request that asks for no upgrade is refused: 426 from Sanic's own
             # server, 400 when served through ASGI.
             responses.setdefault("101", {"description": "Switched to the WebSocket protocol"})
             error_codes |= {400, 426}
-        if doc.body is not None or doc.raw_body is not None or doc.query is not None:
-            error_codes |= {400, 422}
-        if route.params:
-            error_codes.add(404)
         security: list[dict[str, list[str]]] | None = None
-        if policy is not None and not policy.public:
-            error_codes |= {401, 403}
-            security = [{"bearer": []}]
+        if doc.error_content is None:
+            if doc.body is not None or doc.raw_body is not None or doc.query is not None:
+                error_codes |= {400, 422}
+            if route.params:
+                error_codes.add(404)
+            if policy is not None and not (policy.public or policy.api_key):
+                error_codes |= {401, 403}
+                security = [{"bearer": []}]
+        error_content = doc.error_content or _content(ErrorBody, seen)
         for code in sorted(error_codes):
             responses.setdefault(
-                str(code),
-                _with_headers({"description": "Error", "content": _content(ErrorBody, seen)}, code),
+                str(code), _with_headers({"description": "Error", "content": error_content}, code)
             )
         summary, _, description = (inspect.getdoc(handler) or route.name).partition("\n")
         tag = route.name.split(".")[1] if route.name.count(".") >= 2 else route.name.split(".")[0]

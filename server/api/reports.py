@@ -6,6 +6,9 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 
 from schemas.reports import (
+    Budget,
+    CategoryAdmin,
+    CategoryIn,
     CategoryOut,
     CommentIn,
     ConfirmIn,
@@ -20,7 +23,7 @@ from schemas.reports import (
 )
 from server.api.respond import send
 from server.api.validation import body, query, raw_body, returns
-from server.auth.access import access, residents_only
+from server.auth.access import access, residents_only, staff
 from server.domain.errors import Invalid, NotFound
 from server.domain.lifecycle import Move
 from server.models.people import Role
@@ -45,6 +48,11 @@ REPORT_VIEW = {
                 {"$ref": "#/components/schemas/ReportStaff"},
             ]
         }
+    }
+}
+CATEGORIES_ADMIN = {
+    "application/json": {
+        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CategoryAdmin"}}
     }
 }
 CATEGORIES = {
@@ -75,6 +83,39 @@ async def categories(request: Request) -> HTTPResponse:
             )
             for c in (await catalogue.catalogue()).values()
         ]
+    )
+
+
+@bp.get("/categories/all")
+@staff(Role.admin)
+@returns(CATEGORIES_ADMIN)
+async def categories_admin(request: Request) -> HTTPResponse:
+    """Every category with its working-time budgets, inactive ones included."""
+    return send([_category_admin(c) for c in await catalogue.everything()])
+
+
+@bp.put("/categories/<code:[a-z][a-z0-9_]{1,31}>")
+@staff(Role.admin)
+@body(CategoryIn)
+@returns(CategoryAdmin)
+async def save_category(request: Request, code: str) -> HTTPResponse:
+    """Add or change a category and its budgets (new reports use them at once)."""
+    await catalogue.upsert(code, request.ctx.body, request.ctx.principal)
+    found = next(c for c in await catalogue.everything() if c.code == code)
+    return send(_category_admin(found))
+
+
+def _category_admin(c: catalogue.CategoryInfo) -> CategoryAdmin:
+    return CategoryAdmin(
+        code=c.code,
+        name=c.name,
+        urgent=c.urgent,
+        default_priority=c.default_priority,
+        active=c.active,
+        budgets={
+            p: Budget(accept_minutes=a, respond_minutes=r, resolve_minutes=z)
+            for p, (a, r, z) in c.budgets.items()
+        },
     )
 
 

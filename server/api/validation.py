@@ -28,6 +28,11 @@ class RouteDoc:
     # a model, list[Model], a raw content map, or None for no body
     responses: dict[int, Any] = field(default_factory=dict)
     errors: set[int] = field(default_factory=set)
+    # Protocols with their own error body (Open311): the content map of every error
+    # response, and only the error statuses listed in ``errors`` (plus 500).
+    error_content: dict[str, Any] | None = None
+    # Models referenced from raw content maps, to be put in the document's components.
+    models: list[type[BaseModel]] = field(default_factory=list)
 
 
 def doc_of(handler: Any) -> RouteDoc:

@@ -72,7 +72,7 @@ async def get_visit(request: Request, visit_id: UUID) -> HTTPResponse:
 @bp.get("/due")
 @staff(*COMMUNITY_STAFF)
 @query(DueQuery)
-@returns(DueList, 200)
+@returns(DueList, 200, 404)
 async def due(request: Request) -> HTTPResponse:
     """A worker's overdue and coming-due households, in walking order."""
     q = request.ctx.query
@@ -82,7 +82,7 @@ async def due(request: Request) -> HTTPResponse:
 @bp.get("/plan")
 @staff(*COMMUNITY_STAFF)
 @query(DayPlanQuery)
-@returns(DayPlan, 200)
+@returns(DayPlan, 200, 404)
 async def plan(request: Request) -> HTTPResponse:
     """A worker's round for one day: overdue first, up to the day's capacity."""
     q = request.ctx.query

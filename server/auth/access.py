@@ -1,8 +1,9 @@
 """The one access mechanism: every route declares who may call it, or the app won't start.
 
-``@access(...)`` authenticates the bearer token, checks revocation through the broker,
-checks the caller's kind and role, and puts the :class:`Principal` on ``request.ctx``.
-Record-level scope is in :mod:`server.auth.scope`.
+``@access(...)`` authenticates the caller (a bearer token, checked for revocation through
+the broker, or for Open311 routes an ``api_key``), checks the caller's kind and role, and
+puts the :class:`Principal` on ``request.ctx``. Record-level scope is in
+:mod:`server.auth.scope`.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from functools import partial, wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sanic import Request, Sanic
 
 from server.auth.principal import Principal
-from server.domain.errors import Forbidden, Unauthenticated
+from server.domain.errors import Forbidden, Unauthenticated, UnsupportedMedia
 from server.models.people import Role
 
 H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
@@ -28,8 +29,11 @@ class Policy:
     public: bool = False
     residents: bool = False
     roles: frozenset[Role] = frozenset()
+    api_key: bool = False  # Open311 clients, by the api_key form field
 
     def check(self, p: Principal) -> None:
+        if p.is_client != self.api_key:
+            raise Forbidden("this action is not for this kind of caller")
         if p.is_resident and not self.residents:
             raise Forbidden("this action is for staff only")
         if p.is_staff and p.role not in self.roles:
@@ -58,17 +62,47 @@ def bearer(request: Request) -> str:
     return token.strip()
 
 
+class KeyAuthenticator(Protocol):
+    """Turns an Open311 api_key into its client (``app.ctx.api_keys``)."""
+
+    async def authenticate(self, key: str) -> Principal: ...
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def api_key_of(request: Request) -> str:
+    """GeoReport sends api_key as a field of the form-encoded body."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if request.body and content_type not in FORM_TYPES:
+        raise UnsupportedMedia("send the request form-encoded (application/x-www-form-urlencoded)")
+    form = request.form if request.body else None
+    key = (form.get("api_key") or "").strip() if form else ""
+    if not key:
+        raise Unauthenticated("api_key was not provided", code="api_key_missing")
+    return key
+
+
 def access(
-    *, roles: Iterable[Role] = (), residents: bool = False, public: bool = False
+    *,
+    roles: Iterable[Role] = (),
+    residents: bool = False,
+    public: bool = False,
+    api_key: bool = False,
 ) -> Callable[[H], H]:
-    policy = Policy(public=public, residents=residents, roles=frozenset(roles))
-    if not (public or residents or policy.roles):
+    policy = Policy(public=public, residents=residents, roles=frozenset(roles), api_key=api_key)
+    if not (public or residents or policy.roles or api_key):
         raise ValueError("an access policy must admit someone")
 
     def decorate(handler: H) -> H:
         @wraps(handler)
         async def guarded(request: Request, *args: Any, **kwargs: Any) -> Any:
-            if not policy.public:
+            if policy.api_key:
+                keys: KeyAuthenticator = request.app.ctx.api_keys
+                principal = await keys.authenticate(api_key_of(request))
+                policy.check(principal)
+                request.ctx.principal = principal
+            elif not policy.public:
                 principal = await authenticate_token(request.app, bearer(request))
                 policy.check(principal)
                 request.ctx.principal = principal
@@ -93,6 +127,11 @@ def residents_only(handler: H) -> H:
     return access(residents=True)(handler)
 
 
+def open311_client(handler: H) -> H:
+    """Open311 clients with a valid, unrevoked API key (rate-limited per key)."""
+    return access(api_key=True)(handler)
+
+
 def policy_of(handler: Any) -> Policy | None:
     seen = 0
     while handler is not None and seen < 10:
@@ -100,7 +139,7 @@ def policy_of(handler: Any) -> Policy | None:
         if found is not None:
             return found  # type: ignore[no-any-return]
         if isinstance(handler, partial) and handler.args and callable(handler.args[0]):
-            # Sanic serves a websocket route as partial(_websocket_handler, handler, ...).
+            # Sanic wraps WebSocket handlers as partial(app._websocket_handler, handler)
             handler = handler.args[0]
         else:
             handler = getattr(handler, "__wrapped__", None) or getattr(handler, "func", None)

@@ -45,27 +45,38 @@ def rest_clashes(problem: Problem) -> list[tuple[int, int]]:
     ]
 
 
-def least_shifts(dems: list[Demand], late: set[int]) -> dict[str, int]:
-    """How many shifts (all, late, weekend) the period needs at the least: per post and
-    day the smallest set of shifts covering every range, preferring fewer late ones.
-    Fair shares are measured against these."""
+def cover_cells(dems: list[Demand]) -> dict[tuple[int, date], list[Demand]]:
     cells: dict[tuple[int, date], list[Demand]] = defaultdict(list)
     for d in dems:
         if d.shifts:
             cells[(d.post_id, d.day)].append(d)
+    return cells
+
+
+def min_cover(ds: list[Demand], late: set[int]) -> dict[int, int]:
+    """The fewest shifts (then the fewest late ones) that cover every range of a post-day."""
+    options = sorted(set().union(*(d.shifts for d in ds)))[:4]
+    top = max(d.need for d in ds)
+    best: tuple[tuple[int, int], dict[int, int]] | None = None
+    for counts in product(range(top + 1), repeat=len(options)):
+        have = dict(zip(options, counts, strict=True))
+        if all(sum(have.get(t, 0) for t in d.shifts) >= d.need for d in ds):
+            cost = (sum(counts), sum(n for t, n in have.items() if t in late))
+            if best is None or cost < best[0]:
+                best = (cost, {t: n for t, n in have.items() if n})
+    return best[1] if best is not None else {}
+
+
+def least_shifts(dems: list[Demand], late: set[int]) -> dict[str, int]:
+    """How many shifts (all, late, weekend) the period needs at the least: per post and
+    day the smallest set of shifts covering every range, preferring fewer late ones.
+    Fair shares are measured against these."""
     out = {"all": 0, "late": 0, "weekend": 0}
-    for (_, day), ds in cells.items():
-        options = sorted(set().union(*(d.shifts for d in ds)))
-        top = max(d.need for d in ds)
-        best: tuple[int, int] | None = None
-        for counts in product(range(top + 1), repeat=min(len(options), 4)):
-            have = dict(zip(options, counts, strict=False))
-            if all(sum(have.get(t, 0) for t in d.shifts) >= d.need for d in ds):
-                cost = (sum(counts), sum(n for t, n in have.items() if t in late))
-                best = cost if best is None or cost < best else best
-        total, lates = best if best is not None else (top, 0)
+    for (_, day), ds in cover_cells(dems).items():
+        cover = min_cover(ds, late)
+        total = sum(cover.values()) or max(d.need for d in ds)
         out["all"] += total
-        out["late"] += lates
+        out["late"] += sum(n for t, n in cover.items() if t in late)
         if day.weekday() >= 5:
             out["weekend"] += total
     return out

@@ -30,9 +30,11 @@ from server.models.rota import (
     Assignment,
     Certification,
     Post,
+    PostKind,
     ShiftTemplate,
 )
 from server.services.audit import audit
+from server.services.reports.sla import forget_hours
 
 BY_COMMUNITY = ScopeRules(community="community_id", street="community__street_id")
 BY_POST = ScopeRules(community="post__community_id", street="post__community__street_id")
@@ -112,21 +114,25 @@ async def create_post(p: Principal, community_id: int, data: PostCreate) -> Post
             using_db=conn,
         )
         await audit(p, "rota.post.create", "rota_post", post.id, {"code": data.code}, using_db=conn)
+    forget_hours(community_id)  # desk hours set the SLA clock
     return post_public(post)
 
 
 async def update_post(p: Principal, post_id: int, data: PostUpdate) -> PostPublic:
     async with in_transaction() as conn:
         post = await get_scoped(Post.all().using_db(conn), p, BY_COMMUNITY, id=post_id)
-        changes = data.model_dump(exclude_unset=True)
+        changes = data.model_dump(exclude_unset=True, exclude_none=True)
         if "hours" in changes and data.hours is not None:
             changes["hours"] = _hours(data.hours)
+        if changes.get("kind") is not None:
+            changes["kind"] = PostKind(changes["kind"])
         for k, v in changes.items():
             setattr(post, k, v)
         await post.save(using_db=conn)
         await audit(
             p, "rota.post.update", "rota_post", post.id, {"fields": sorted(changes)}, using_db=conn
         )
+    forget_hours(post.community_id)
     return post_public(post)
 
 
@@ -139,6 +145,7 @@ async def delete_post(p: Principal, post_id: int) -> None:
         await Certification.filter(post_id=post_id).using_db(conn).delete()
         await post.delete(using_db=conn)
         await audit(p, "rota.post.delete", "rota_post", post_id, using_db=conn)
+    forget_hours(post.community_id)
 
 
 # -- shift templates -------------------------------------------------------------
@@ -186,7 +193,7 @@ async def update_shift(p: Principal, shift_id: int, data: ShiftUpdate) -> ShiftP
     # Times stay fixed once made: published rotas point at them. Make a new template.
     async with in_transaction() as conn:
         t = await get_scoped(ShiftTemplate.all().using_db(conn), p, BY_COMMUNITY, id=shift_id)
-        changes = data.model_dump(exclude_unset=True)
+        changes = data.model_dump(exclude_unset=True, exclude_none=True)
         for k, v in changes.items():
             setattr(t, k, v)
         await t.save(using_db=conn)

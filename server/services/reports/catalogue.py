@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from schemas.reports import CategoryIn
+from server.auth.principal import Principal
 from server.domain.errors import Invalid
 from server.models.reports import Category, CategorySla
 
@@ -74,6 +76,7 @@ class CategoryInfo:
     urgent: bool
     default_priority: str
     budgets: dict[str, tuple[int, int, int]]  # priority -> accept, respond, resolve minutes
+    active: bool = True
 
 
 _cache: tuple[float, dict[str, CategoryInfo]] | None = None
@@ -82,6 +85,31 @@ _cache: tuple[float, dict[str, CategoryInfo]] | None = None
 def invalidate() -> None:
     global _cache
     _cache = None
+
+
+async def everything() -> list[CategoryInfo]:
+    """Every category, inactive ones included, for the people who maintain the list."""
+    budgets: dict[int, dict[str, tuple[int, int, int]]] = {}
+    for s in await CategorySla.all().values(
+        "category_id", "priority", "accept_minutes", "respond_minutes", "resolve_minutes"
+    ):
+        budgets.setdefault(s["category_id"], {})[str(s["priority"])] = (
+            s["accept_minutes"],
+            s["respond_minutes"],
+            s["resolve_minutes"],
+        )
+    return [
+        CategoryInfo(
+            c.id,
+            c.code,
+            c.name,
+            c.urgent,
+            c.default_priority.value,
+            budgets.get(c.id, {}),
+            c.active,
+        )
+        for c in await Category.all().order_by("sort", "id")
+    ]
 
 
 async def catalogue() -> dict[str, CategoryInfo]:
@@ -132,3 +160,39 @@ def budget(info: CategoryInfo, priority: str) -> tuple[int, int, int]:
         return info.budgets[priority]
     # A priority the table lacks falls back to a generous default rather than no deadline.
     return (120, 480, 5 * 660)
+
+
+async def upsert(code: str, data: CategoryIn, actor: Principal) -> Category:
+    """Add a category or change one, with its budgets, in one transaction."""
+    from tortoise.transactions import in_transaction
+
+    from server.services.audit import audit
+
+    async with in_transaction() as conn:
+        row = await Category.filter(code=code).select_for_update().using_db(conn).first()
+        fields = {
+            "name": data.name,
+            "urgent": data.urgent,
+            "active": data.active,
+            "default_priority": data.default_priority,
+        }
+        if row is None:
+            top = await Category.all().using_db(conn).order_by("-sort").first()
+            row = await Category.create(
+                code=code, sort=(top.sort + 1) if top else 0, using_db=conn, **fields
+            )
+        else:
+            row.update_from_dict(fields)
+            await row.save(using_db=conn)
+        for priority, b in data.budgets.items():
+            await CategorySla.update_or_create(
+                category_id=row.id,
+                priority=priority,
+                defaults=b.model_dump(),
+                using_db=conn,
+            )
+        await audit(
+            actor, "category.saved", "report_category", code, data.model_dump(), using_db=conn
+        )
+    invalidate()
+    return row

@@ -20,7 +20,7 @@ from server.models.reports import Report, ReportFollower
 from server.services.media import check_owned
 from server.services.reports import catalogue, ownership, sla
 from server.services.reports.records import record
-from server.services.reports.sla import current_time
+from server.services.reports.sla import in_db_zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,7 @@ async def create_report(
 ) -> Created:
     """Create a report. ``owner_id`` makes that staff member the owner (a worker who found
     the need on a visit owns it); otherwise the least-loaded worker on duty is chosen."""
-    now = now or current_time()
+    now = in_db_zone(now)
     key = f"{actor.subject_type}:{actor.id}:{idempotency_key}" if idempotency_key else None
     if key is not None:
         existing = await Report.get_or_none(idempotency_key=key)
@@ -106,7 +106,7 @@ async def create_report(
         owner = await Staff.get_or_none(id=owner_id, active=True)
         if owner is None or (owner.role == Role.worker and owner.community_id != community.id):
             raise Invalid("the owner must be an active worker of the community")
-    clock = sla.clock_for(community.id)
+    clock = await sla.clock_for(community.id)
     due = sla.plan(clock, now, catalogue.budget(info, priority))
     loc = body.location
     if owner_id is not None:

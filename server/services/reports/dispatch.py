@@ -18,7 +18,7 @@ from server.services.reports import catalogue, sla
 from server.services.reports.access import get_visible, relations
 from server.services.reports.moves import apply, lock_report
 from server.services.reports.records import record
-from server.services.reports.sla import current_time
+from server.services.reports.sla import in_db_zone
 
 LIVE = (LegStatus.pending, LegStatus.accepted, LegStatus.working)
 
@@ -34,7 +34,7 @@ async def dispatch(
     report_id: int, p: Principal, legs: list[NewLeg], note: str | None, now: datetime | None = None
 ) -> list[DispatchLeg]:
     """Hand the report to departments. The owner stays the owner."""
-    now = now or current_time()
+    now = in_db_zone(now)
     ids = [leg.department_id for leg in legs]
     if len(set(ids)) != len(ids):
         raise Invalid("each department once per dispatch", code="duplicate_department")
@@ -47,7 +47,7 @@ async def dispatch(
             code="unknown_department",
             details={"department_ids": bad},
         )
-    clock = sla.clock_for(report.community_id)
+    clock = await sla.clock_for(report.community_id)
     async with in_transaction() as conn:
         report = await lock_report(conn, report_id)
         actors = await relations(p, report, conn)
@@ -115,7 +115,7 @@ async def _officer_leg(p: Principal, report_id: int, leg_id: int) -> DispatchLeg
 async def accept_leg(
     report_id: int, leg_id: int, p: Principal, now: datetime | None = None
 ) -> DispatchLeg:
-    now = now or current_time()
+    now = in_db_zone(now)
     await _officer_leg(p, report_id, leg_id)
     async with in_transaction() as conn:
         report = await lock_report(conn, report_id)
@@ -152,7 +152,7 @@ async def report_back(
     now: datetime | None = None,
 ) -> DispatchLeg:
     """The department says what it did; the owner then follows up and closes."""
-    now = now or current_time()
+    now = in_db_zone(now)
     await _officer_leg(p, report_id, leg_id)
     await check_owned(photos, ("staff", p.id))
     async with in_transaction() as conn:
@@ -200,7 +200,7 @@ async def record_meeting(
     now: datetime | None = None,
 ) -> Meeting:
     """A summons (约请) or joint meeting (联席会议) about a matter one force cannot solve."""
-    now = now or current_time()
+    now = in_db_zone(now)
     await get_visible(p, report_id)
     async with in_transaction() as conn:
         report = await lock_report(conn, report_id)

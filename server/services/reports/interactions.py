@@ -15,14 +15,14 @@ from server.services.reports import catalogue, ownership, sla
 from server.services.reports.access import get_visible, relations
 from server.services.reports.moves import apply, governing_due, lock_report
 from server.services.reports.records import record
-from server.services.reports.sla import current_time
+from server.services.reports.sla import in_db_zone
 
 
 async def comment(
     report_id: int, p: Principal, text: str, *, public: bool = True, now: datetime | None = None
 ) -> Report:
     """A resident's comment, a staff public reply, or a staff internal note."""
-    now = now or current_time()
+    now = in_db_zone(now)
     await get_visible(p, report_id)
     async with in_transaction() as conn:
         report = await lock_report(conn, report_id)
@@ -65,7 +65,7 @@ async def confirm(
     report_id: int, p: Principal, fixed: bool, note: str | None, now: datetime | None = None
 ) -> Report:
     """The reporter's verdict on a resolved report: closed, or reopened to the same owner."""
-    now = now or current_time()
+    now = in_db_zone(now)
     await get_visible(p, report_id)
     async with in_transaction() as conn:
         report = await lock_report(conn, report_id)
@@ -78,7 +78,7 @@ async def confirm(
 async def rate(
     report_id: int, p: Principal, score: int, comment_text: str, now: datetime | None = None
 ) -> Report:
-    now = now or current_time()
+    now = in_db_zone(now)
     await get_visible(p, report_id)
     async with in_transaction() as conn:
         report = await lock_report(conn, report_id)
@@ -119,7 +119,7 @@ async def reclassify(
     now: datetime | None = None,
 ) -> Report:
     """Change priority or category; deadlines are planned again from the report's start."""
-    now = now or current_time()
+    now = in_db_zone(now)
     if priority is None and category_code is None:
         raise Invalid("change the priority, the category or both", code="nothing_to_change")
     new_info = await catalogue.category(category_code) if category_code else None
@@ -139,7 +139,9 @@ async def reclassify(
         report.priority = new_prio  # type: ignore[assignment]
         report.category_id = info.id
         due = sla.plan(
-            sla.clock_for(report.community_id), report.created_at, catalogue.budget(info, new_prio)
+            await sla.clock_for(report.community_id, using_db=conn),
+            report.created_at,
+            catalogue.budget(info, new_prio),
         )
         report.accept_due, report.respond_due, report.resolve_due = (
             due.accept,

@@ -17,7 +17,7 @@ from server.models.reports import Report, ReportFollower
 from server.services.reports import catalogue, ownership, sla
 from server.services.reports.access import get_visible, relations
 from server.services.reports.records import ActorLike, record
-from server.services.reports.sla import current_time
+from server.services.reports.sla import in_db_zone
 
 # Moves after which the resident has had a first substantive answer.
 RESPONDS = {Move.dispatch, Move.start, Move.wait, Move.resolve, Move.reject}
@@ -57,7 +57,7 @@ async def apply(
     out = decide(report.status, move, actors, note)
     info = await catalogue.category_by_id(report.category_id)
     prio = report.priority.value
-    clock = sla.clock_for(report.community_id)
+    clock = await sla.clock_for(report.community_id, using_db=conn)
     if out.resumes and report.paused_at is not None:
         for name in ("accept_due", "respond_due", "resolve_due"):
             setattr(
@@ -118,7 +118,7 @@ async def transition(
     now: datetime | None = None,
 ) -> Report:
     """Make one move on a report the caller can see."""
-    now = now or current_time()
+    now = in_db_zone(now)
     if move == Move.dispatch:
         raise Invalid("dispatch through the dispatch endpoint, with its legs", code="use_dispatch")
     await get_visible(p, report_id)
@@ -242,7 +242,7 @@ async def reassign(
 ) -> Report:
     """A recorded change of owner by a secretary, dispatcher or admin: the only way
     ownership changes once given."""
-    now = now or current_time()
+    now = in_db_zone(now)
     await get_visible(p, report_id)
     async with in_transaction() as conn:
         report = await lock_report(conn, report_id)

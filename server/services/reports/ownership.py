@@ -18,7 +18,7 @@ from server.domain.assignment import PRIORITY_WEIGHT, Candidate, pick_owner
 from server.models.people import Role, Staff
 from server.models.reports import WorkerLoad
 from server.services.duty import on_duty_worker_ids
-from server.services.reports.sla import clock_for
+from server.services.reports import sla
 
 # Switched off only by the concurrency test, to show the race the lock prevents.
 LOCKING = True
@@ -60,7 +60,7 @@ async def duty_pool(
 ) -> tuple[list[int], str]:
     """Who may be given a report now, and why. Read before the transaction opens, so a
     transaction never waits for a second pooled connection while holding one."""
-    if clock_for(community_id).is_open(at):
+    if (await sla.clock_for(community_id)).is_open(at):
         pool = await on_duty_worker_ids(community_id, at)
         if pool or not urgent:
             return pool, "on_duty" if pool else "nobody_on_duty"

@@ -31,7 +31,7 @@ from server.models.reports import Report
 from server.services.reports import catalogue, queue_pg
 from server.services.reports.access import get_visible, visible
 from server.services.reports.dispatch import LIVE
-from server.services.reports.sla import current_time
+from server.services.reports.sla import in_db_zone
 from server.services.reports.views import public_view, row_view
 
 ROW_FIELDS = (
@@ -134,7 +134,7 @@ async def _filtered(q: QueueQuery, p: Principal, now: datetime) -> QuerySet[Repo
 
 
 async def queue(q: QueueQuery, p: Principal, now: datetime | None = None) -> ReportPage:
-    now = now or current_time()
+    now = in_db_zone(now)
     cats = await catalogue.catalogue()
     unknown = sorted(set(q.category) - set(cats))
     if unknown:

@@ -23,7 +23,7 @@ from server.models.reports import DispatchLeg, Escalation, LegStatus, Report
 from server.services.reports import catalogue, ownership, sla
 from server.services.reports.moves import governing_due
 from server.services.reports.records import record
-from server.services.reports.sla import current_time
+from server.services.reports.sla import in_db_zone
 
 log = logging.getLogger("linli.reports.scheduler")
 BATCH = 200
@@ -84,7 +84,7 @@ async def assign_waiting(now: datetime, tick: Tick) -> None:
             if chosen is None:
                 continue
             await ownership.add_load(conn, chosen, r.priority.value, +1, at=now)
-            clock = sla.clock_for(r.community_id)
+            clock = await sla.clock_for(r.community_id, using_db=conn)
             r.owner_id, r.owner_since, r.updated_at = chosen, now, now
             # The accept clock starts when someone is there to accept.
             r.accept_due = clock.add(
@@ -157,7 +157,7 @@ async def pass_on(now: datetime, worker: str, tick: Tick) -> None:
                 previous = r.owner_id
                 chosen = await ownership.choose_owner(conn, pool, exclude=previous)
                 secretaries = await _managers(r.community_id, r.street_id, 1)
-                clock = sla.clock_for(r.community_id)
+                clock = await sla.clock_for(r.community_id, using_db=conn)
                 r.accept_due = clock.add(
                     now, timedelta(minutes=catalogue.budget(info, r.priority.value)[0])
                 )
@@ -224,7 +224,7 @@ async def _escalate_one(rid: int, now: datetime, worker: str, tick: Tick) -> Non
             if r is None or r.status not in OPEN or r.paused_at is not None or r.due_at >= now:
                 return
             deadline = "respond" if r.first_response_at is None else "resolve"
-            clock = sla.clock_for(r.community_id)
+            clock = await sla.clock_for(r.community_id, using_db=conn)
             level = 2 if now >= clock.add(r.due_at, STREET_AFTER) else 1
             if level <= r.escalation_level:
                 return
@@ -288,7 +288,7 @@ async def _escalate_leg(leg: dict, now: datetime, worker: str, tick: Tick) -> No
 
 async def run_once(worker: str = "", now: datetime | None = None) -> Tick:
     """One pass of all the periodic work; what tests and the app's background task call."""
-    now = now or current_time()
+    now = in_db_zone(now)
     tick = Tick()
     await assign_waiting(now, tick)
     await pass_on(now, worker, tick)

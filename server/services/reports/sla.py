@@ -3,14 +3,20 @@ calendar (public holidays and make-up working days), paused while waiting on the
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
+from time import monotonic
 from typing import Protocol
 
 from tortoise import timezone
+from tortoise.backends.base.client import BaseDBAsyncClient
 
-from server.domain.hours import DEFAULT_HOURS, OpeningHours
+from server.domain.calendar import BusinessClock, CalendarNotCovered, HolidayCalendar
+from server.domain.hours import OpeningHours
+
+log = logging.getLogger("linli.reports.sla")
 
 
 class Clock(Protocol):
@@ -26,49 +32,103 @@ def current_time() -> datetime:
     return timezone.localtime()
 
 
-def community_hours(community_id: int) -> OpeningHours:
-    """The hours a community's desks are open. One seam: the rota's posts will feed it."""
-    return DEFAULT_HOURS
+def in_db_zone(at: datetime | None) -> datetime:
+    """``at`` (or now) in the database's zone; callers may pass any aware time."""
+    return current_time() if at is None else timezone.localtime(at)
 
 
-class _ContinuousClock:
-    """Stand-in until the business calendar is available: every minute counts."""
+# How long a worker trusts its copy of a community's hours. Posts change rarely; the
+# worker that changes one forgets its copy at once, the others within this many seconds.
+HOURS_TTL = 60.0
+_hours: dict[int, tuple[float, OpeningHours]] = {}
+
+
+def forget_hours(community_id: int | None = None) -> None:
+    if community_id is None:
+        _hours.clear()
+    else:
+        _hours.pop(community_id, None)
+
+
+async def community_hours(
+    community_id: int, using_db: BaseDBAsyncClient | None = None
+) -> OpeningHours:
+    """The hours a community's desks are open: the union of its desk posts' hours from
+    the rota (staggered openings included), or the default timetable before it has any."""
+    from server.services.opening_hours import community_opening_hours
+
+    now = monotonic()
+    hit = _hours.get(community_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    # Inside a transaction read on its connection: SQLite has only the one.
+    hours = await community_opening_hours(community_id, using_db)
+    _hours[community_id] = (now + HOURS_TTL, hours)
+    return hours
+
+
+@cache
+def _provisional_holidays() -> HolidayCalendar:
+    """The known holidays, with years that have no official notice yet counted as plain
+    weeks. Used only when a deadline runs into such a year (see SlaClock)."""
+    known = HolidayCalendar.load()
+    return HolidayCalendar(known.holidays, known.makeup_workdays, frozenset(range(2000, 2100)))
+
+
+class SlaClock:
+    """The business clock, answering in the database's zone.
+
+    A resident's report must never be refused because next year's holiday notice is not
+    out yet: a deadline that runs into an uncovered year is counted on plain weeks for
+    that year, and logged, rather than failing the request.
+    """
+
+    def __init__(self, hours: OpeningHours, tz: str) -> None:
+        self.exact = BusinessClock(hours, HolidayCalendar.load(), tz)
+        self.hours, self.tz = hours, tz
+        self._fallback: BusinessClock | None = None
+
+    def _provisional(self, what: str, exc: CalendarNotCovered) -> BusinessClock:
+        log.warning("%s runs past the holiday calendar (%s); counting plain weeks", what, exc)
+        if self._fallback is None:
+            self._fallback = BusinessClock(self.hours, _provisional_holidays(), self.tz)
+        return self._fallback
 
     def add(self, start: datetime, work: timedelta) -> datetime:
-        return start + work
+        try:
+            due = self.exact.add(start, work)
+        except CalendarNotCovered as exc:
+            due = self._provisional("a deadline", exc).add(start, work)
+        return timezone.localtime(due)
 
     def between(self, a: datetime, b: datetime) -> timedelta:
-        return max(timedelta(0), b - a)
+        try:
+            return self.exact.between(a, b)
+        except CalendarNotCovered as exc:
+            return self._provisional("an elapsed time", exc).between(a, b)
 
     def is_open(self, at: datetime) -> bool:
-        return True
+        try:
+            return self.exact.is_open(at)
+        except CalendarNotCovered as exc:
+            return self._provisional("an opening check", exc).is_open(at)
 
     def next_open(self, at: datetime) -> datetime:
-        return at
-
-
-@lru_cache(maxsize=1)
-def _holidays() -> object | None:
-    try:
-        from server.domain.calendar import HolidayCalendar  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return HolidayCalendar.load()
+        try:
+            return timezone.localtime(self.exact.next_open(at))
+        except CalendarNotCovered as exc:
+            return timezone.localtime(self._provisional("next opening", exc).next_open(at))
 
 
 @lru_cache(maxsize=1024)
-def _clock_for_hours(hours: OpeningHours, tz: str) -> Clock:
-    holidays = _holidays()
-    if holidays is None:
-        return _ContinuousClock()
-    from server.domain.calendar import BusinessClock
-
-    clock: Clock = BusinessClock(hours, holidays, tz)
-    return clock
+def _clock_for_hours(hours: OpeningHours, tz: str) -> SlaClock:
+    return SlaClock(hours, tz)
 
 
-def clock_for(community_id: int, tz: str = "Asia/Shanghai") -> Clock:
-    return _clock_for_hours(community_hours(community_id), tz)
+async def clock_for(
+    community_id: int, tz: str = "Asia/Shanghai", *, using_db: BaseDBAsyncClient | None = None
+) -> Clock:
+    return _clock_for_hours(await community_hours(community_id, using_db), tz)
 
 
 @dataclass(frozen=True, slots=True)

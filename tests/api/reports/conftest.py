@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -11,6 +11,7 @@ import pytest
 from sanic import Sanic
 
 from server.models.people import Resident, ResidentHousehold
+from server.services.reports import sla
 from server.services.reports.catalogue import seed_catalogue
 from tests.support.factories import World, auth, make_household, make_resident, make_world
 
@@ -56,6 +57,28 @@ async def bind(resident: Resident, community: Any) -> None:
     await ResidentHousehold.create(
         resident=resident, household=household, verified_at=datetime.now(UTC)
     )
+
+
+class AlwaysOpen:
+    """Desks open around the clock, every day: lifecycle tests must not depend on the
+    hour they happen to run at. The real calendar has its own tests (test_sla)."""
+
+    def add(self, start: datetime, work: timedelta) -> datetime:
+        return start + work
+
+    def between(self, a: datetime, b: datetime) -> timedelta:
+        return max(timedelta(0), b - a)
+
+    def is_open(self, at: datetime) -> bool:
+        return True
+
+    def next_open(self, at: datetime) -> datetime:
+        return at
+
+
+@pytest.fixture(autouse=True)
+def always_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sla, "clock_for", lambda community_id, tz="": AlwaysOpen())
 
 
 @pytest.fixture

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
+import pytest
+
+from server.domain.errors import Invalid
 from server.models.records import AuditLog, OutboxEvent
 from server.models.reports import Report, ReportEvent, WorkerLoad
 from tests.api.reports.conftest import Ctx
@@ -142,3 +146,51 @@ async def test_staff_create_is_scoped_and_suggests_duplicates(ctx: Ctx) -> None:
     body["community_id"] = ctx.world.communities[1].id
     r = await ctx.client.post("/api/v1/reports/", json=body, headers=ctx.h("worker"))
     assert r.status_code == 403
+
+
+async def test_admin_maintains_the_catalogue(ctx: Ctx) -> None:
+    budgets = {
+        p: {"accept_minutes": 30, "respond_minutes": 60, "resolve_minutes": m}
+        for p, m in (("low", 2000), ("normal", 1000), ("high", 500), ("urgent", 100))
+    }
+    body = {"name": "高空抛物", "urgent": True, "default_priority": "high", "budgets": budgets}
+    url = "/api/v1/reports/categories/falling_objects"
+    assert (await ctx.client.put(url, json=body, headers=ctx.h("secretary"))).status_code == 403
+    r = await ctx.client.put(url, json=body, headers=ctx.h("admin"))
+    assert r.status_code == 200 and r.json()["budgets"]["high"]["resolve_minutes"] == 500
+    rep = await ctx.report(category="falling_objects", description="楼上扔垃圾")
+    row = await Report.get(id=rep["id"])
+    assert row.priority == "high"
+    assert row.resolve_due - row.created_at == timedelta(minutes=500)
+    bad = {**body, "budgets": {"low": budgets["low"]}}
+    r = await ctx.client.put(url, json=bad, headers=ctx.h("admin"))
+    assert r.status_code == 422
+    r = await ctx.client.put(url, json={**body, "active": False}, headers=ctx.h("admin"))
+    assert r.status_code == 200
+    r = await ctx.client.post(
+        "/api/v1/reports/",
+        json={"category": "falling_objects", "description": "x"},
+        headers=ctx.h(ctx.alice),
+    )
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_category"
+    listed = await ctx.client.get("/api/v1/reports/categories", headers=ctx.h(ctx.alice))
+    assert "falling_objects" not in {c["code"] for c in listed.json()}
+
+
+async def test_a_visit_can_create_a_report_owned_by_the_visiting_worker(ctx: Ctx) -> None:
+    from schemas.reports import ReportCreate
+    from server.services.auth import staff_principal
+    from server.services.reports import create_report
+
+    worker = ctx.world.staff["worker2"]
+    body = ReportCreate(
+        category="elderly",
+        description="独居老人家中热水器坏了",
+        community_id=ctx.world.communities[0].id,
+    )
+    made = await create_report(body, staff_principal(worker), owner_id=worker.id, source="visit")
+    assert made.report.owner_id == worker.id and made.report.source == "visit"
+    assert (await WorkerLoad.get(staff_id=worker.id)).open_count == 1
+    other = ctx.world.staff["other_worker"]
+    with pytest.raises(Invalid):
+        await create_report(body, staff_principal(worker), owner_id=other.id)

@@ -10,8 +10,8 @@ from tortoise import timezone
 
 from server.models.records import OutboxEvent
 from server.models.reports import Escalation, Report
-from server.services.reports import ownership, scheduler
-from tests.api.reports.conftest import Ctx
+from server.services.reports import scheduler, sla
+from tests.api.reports.conftest import AlwaysOpen, Ctx
 
 
 class ClosedClock:
@@ -37,14 +37,14 @@ def _key(ctx: Ctx, staff_id: int | None) -> str | None:
 async def test_off_hours_waits_but_urgent_goes_to_the_on_call(
     ctx: Ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ownership, "clock_for", lambda community_id: ClosedClock())
+    monkeypatch.setattr(sla, "clock_for", lambda community_id, tz="": ClosedClock())
     quiet = (await ctx.report(category="greening"))["id"]
     urgent = (await ctx.report(category="elevator", description="电梯困人"))["id"]
     assert (await Report.get(id=quiet)).owner_id is None
     assert _key(ctx, (await Report.get(id=urgent)).owner_id) == "dispatcher"
     tick = await scheduler.run_once()
     assert tick.assigned == []  # still shut
-    monkeypatch.undo()
+    monkeypatch.setattr(sla, "clock_for", lambda community_id, tz="": AlwaysOpen())
     tick = await scheduler.run_once()
     assert tick.assigned == [quiet]
     assert _key(ctx, (await Report.get(id=quiet)).owner_id) in ("worker", "worker2")
