@@ -127,7 +127,7 @@ class Migration(migrations.Migration):
                 ('next_due', fields.DateField()),
                 ('moved_away', fields.BooleanField(default=False)),
             ],
-            options={'table': 'visit_schedule', 'app': 'visits', 'indexes': [Index(fields=['community_id', 'next_due'])], 'pk_attr': 'household_id', 'table_description': 'One per household: its cadence and next due date, kept in step with every visit and'},
+            options={'table': 'visit_schedule', 'app': 'visits', 'indexes': [Index(fields=['community_id', 'next_due'])], 'pk_attr': 'household_id', 'table_description': 'One per household: its cadence and next due date, kept in step with its visits.'},
             bases=['Model'],
         ),
     ]
