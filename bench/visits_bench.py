@@ -166,6 +166,9 @@ async def run(a: argparse.Namespace) -> None:
             a.port, [("/api/v1/visits/plan", tok) for tok, _ in workers][:200], a.concurrency
         )
         cov = await load(a.port, [("/api/v1/visits/coverage", dispatcher)] * 12, 1)
+        # One connection: the time one request costs, with no queueing behind others.
+        floor1 = await load(a.port, floor_paths[:300], 1)
+        due1 = await load(a.port, [rng.choice(due) for _ in range(300)], 1)
         one = Conn(a.port)
         _, body = await one.get("/api/v1/visits/due", workers[0][0])
         one.close()
@@ -187,6 +190,9 @@ async def run(a: argparse.Namespace) -> None:
             )
         )
         print(line("worker day plan p99", pct(plan, 99), "-", f"{fp99:.1f} ms"))
+        print(line("one connection: floor p50", pct(floor1, 50), "-", "-"))
+        print(line("one connection: due list p50", pct(due1, 50), "-", f"{pct(floor1, 50):.1f} ms"))
+        print(line("one connection: due list p99", pct(due1, 99), "-", f"{pct(floor1, 99):.1f} ms"))
         print(
             line(
                 "street coverage report median",

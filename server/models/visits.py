@@ -84,8 +84,10 @@ class VisitPolicy(Model):
 
 
 class VisitSchedule(Model):
-    """One per household: its cadence and next due date, kept in step with every visit and
-    group change so the due list is an index range scan."""
+    """One per household: its cadence and next due date, kept in step with its visits."""
+
+    # Updated in the same transaction as every visit, member or group change, so the due
+    # list never has to look at the visit log.
 
     household = fields.OneToOneField(
         "core.Household", related_name="schedule", on_delete=fields.CASCADE, primary_key=True
@@ -135,7 +137,8 @@ class Visit(Model):
         table = "visit"
         indexes = (
             Index(fields=["household_id", "started_at"]),
-            Index(fields=["community_id", "started_at"]),
+            # Covers the coverage trend (a week range per community) without the table.
+            Index(fields=["community_id", "started_at", "outcome", "household_id"]),
             Index(fields=["worker_id", "started_at"]),
         )
 

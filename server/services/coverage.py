@@ -22,7 +22,7 @@ from server.models.visits import CustomGroup, Visit, VisitReport
 from server.services.audit import audit
 from server.services.registry import HOUSEHOLD_SCOPE
 from server.services.schedule import community_zone
-from server.services.sql import query
+from server.services.sql import is_postgres, query
 from server.services.visit_log import visit_out
 
 # Coverage is counts, no personal data: the street's dispatcher may see it too.
@@ -122,30 +122,27 @@ async def _trend(ids: list[int], today: date, zone: Any, weeks: int) -> list[Cov
     """Visits and distinct households met per week (Monday to Sunday), oldest first."""
     monday = today - timedelta(days=today.weekday())
     starts = [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-    bounds = [datetime.combine(d, time(), zone) for d in [*starts, monday + timedelta(weeks=1)]]
-    cols: list[str] = []
-    params: list[Any] = []
-    for i in range(weeks):
-        n = len(params)
-        cols.append(
-            f"COUNT(CASE WHEN started_at >= ${n + 1} AND started_at < ${n + 2} THEN 1 END) AS v{i},"
-            f" COUNT(DISTINCT CASE WHEN outcome = 'met' AND started_at >= ${n + 3}"
-            f" AND started_at < ${n + 4} THEN household_id END) AS m{i}"
-        )
-        params += [bounds[i], bounds[i + 1], bounds[i], bounds[i + 1]]
-    n = len(params)
-    marks, vals = _in(ids, n + 3)
+    first = datetime.combine(starts[0], time(), zone)
+    end = datetime.combine(monday + timedelta(weeks=1), time(), zone)
+    # Week number since the first Monday, grouped once: one sort per week, not per column.
+    if is_postgres():
+        bucket = "FLOOR(EXTRACT(EPOCH FROM (started_at - $1)) / 604800)"
+    else:
+        bucket = "CAST((julianday(started_at) - julianday($1)) / 7 AS INTEGER)"
+    marks, vals = _in(ids, 4)
     rows = await query(
-        f"SELECT {', '.join(cols)} FROM visit WHERE started_at >= ${n + 1}"  # noqa: S608
-        f" AND started_at < ${n + 2} AND community_id IN {marks}",
-        [*params, bounds[0], bounds[-1], *vals],
+        f"""SELECT {bucket} AS week, COUNT(*) AS visits,
+            COUNT(DISTINCT CASE WHEN outcome = 'met' THEN household_id END) AS met
+        FROM visit WHERE started_at >= $2 AND started_at < $3 AND community_id IN {marks}
+        GROUP BY 1""",  # noqa: S608 - only placeholders are interpolated
+        [first, first, end, *vals],
     )
-    r = rows[0]
+    got = {int(r["week"]): (int(r["visits"]), int(r["met"] or 0)) for r in rows}
     return [
         CoverageWeek(
-            week_start=starts[i], visits=int(r[f"v{i}"] or 0), households_met=int(r[f"m{i}"] or 0)
+            week_start=d, visits=got.get(i, (0, 0))[0], households_met=got.get(i, (0, 0))[1]
         )
-        for i in range(weeks)
+        for i, d in enumerate(starts)
     ]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from server.models.records import AuditLog
@@ -47,6 +50,14 @@ async def test_community_coverage(app, client, world) -> None:
     assert len(cov["trend"]) == 8
     assert sum(w["visits"] for w in cov["trend"]) == 2
     assert sum(w["households_met"] for w in cov["trend"]) == 2
+    shanghai = ZoneInfo("Asia/Shanghai")
+    expected: dict[str, int] = {}
+    for days in (2, 20):
+        d = (datetime.now(UTC) - timedelta(days=days)).astimezone(shanghai).date()
+        monday = (d - timedelta(days=d.weekday())).isoformat()
+        expected[monday] = expected.get(monday, 0) + 1
+    got = {w["week_start"]: w["visits"] for w in cov["trend"] if w["visits"]}
+    assert got == expected
 
 
 async def test_street_dispatcher_sees_every_community_in_counts_only(app, client, world) -> None:

@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('recorded_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'visit', 'app': 'visits', 'indexes': [Index(fields=['household_id', 'started_at']), Index(fields=['community_id', 'started_at']), Index(fields=['worker_id', 'started_at'])], 'pk_attr': 'id', 'table_description': 'One contact with a household. The id is made on the phone, so re-sending is safe.'},
+            options={'table': 'visit', 'app': 'visits', 'indexes': [Index(fields=['household_id', 'started_at']), Index(fields=['community_id', 'started_at', 'outcome', 'household_id']), Index(fields=['worker_id', 'started_at'])], 'pk_attr': 'id', 'table_description': 'One contact with a household. The id is made on the phone, so re-sending is safe.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -127,7 +127,7 @@ class Migration(migrations.Migration):
                 ('next_due', fields.DateField()),
                 ('moved_away', fields.BooleanField(default=False)),
             ],
-            options={'table': 'visit_schedule', 'app': 'visits', 'indexes': [Index(fields=['community_id', 'next_due'])], 'pk_attr': 'household_id', 'table_description': 'One per household: its cadence and next due date, kept in step with every visit and'},
+            options={'table': 'visit_schedule', 'app': 'visits', 'indexes': [Index(fields=['community_id', 'next_due'])], 'pk_attr': 'household_id', 'table_description': 'One per household: its cadence and next due date, kept in step with its visits.'},
             bases=['Model'],
         ),
     ]
