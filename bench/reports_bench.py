@@ -250,6 +250,38 @@ async def seed(url: str, n_reports: int, n_communities: int) -> Seeded:
     return Seeded(communities, workers, list(range(1, n_res + 1)))
 
 
+async def load_seeded(url: str) -> Seeded:
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        count = await conn.fetchval("SELECT count(*) FROM report")
+        workers: dict[int, list[int]] = {}
+        for r in await conn.fetch("SELECT id, community_id FROM staff WHERE role = 'worker'"):
+            workers.setdefault(r["community_id"], []).append(r["id"])
+        residents = [r["id"] for r in await conn.fetch("SELECT id FROM resident LIMIT 1000")]
+    finally:
+        await conn.close()
+    print(f"reusing {count:,} reports across {len(workers)} communities")
+    return Seeded(sorted(workers), workers, residents)
+
+
+async def check_owners(url: str, since: datetime) -> None:
+    """Every report the run created must have an owner: the create measured the real path."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        row = await conn.fetchrow(
+            "SELECT count(*) AS n, count(*) FILTER (WHERE owner_id IS NULL) AS unowned "
+            "FROM report WHERE created_at >= $1",
+            since,
+        )
+    finally:
+        await conn.close()
+    print(f"created {row['n']:,} reports in the run, {row['unowned']} without an owner")
+
+
 # -- load generation -------------------------------------------------------------------
 @dataclass
 class Result:
@@ -405,11 +437,17 @@ async def main_async(args: argparse.Namespace) -> None:
     from server.db import migrate
 
     name = args.db_name
-    url = await create_database(args.database_url, name)
     proc = None
+    if args.reuse:
+        url = _admin_url(args.database_url, name).replace("postgresql://", "postgres://", 1)
+    else:
+        url = await create_database(args.database_url, name)
     try:
-        await migrate(url)
-        seeded = await seed(url, args.reports, args.communities)
+        if args.reuse:
+            seeded = await load_seeded(url)
+        else:
+            await migrate(url)
+            seeded = await seed(url, args.reports, args.communities)
         env = {
             **os.environ,
             # The same pool size for the app and the floors: one worker's share of PostgreSQL.
@@ -443,8 +481,10 @@ async def main_async(args: argparse.Namespace) -> None:
             f"server: {args.workers} Sanic workers on {base}; "
             f"bounds {args.requests} requests or {args.seconds}s per measurement"
         )
+        started = datetime.now(UTC)
         results = await measure(base, seeded, args.conc, args.requests, args.seconds)
         report(results)
+        await check_owners(url, started)
     finally:
         if proc is not None:
             os.killpg(proc.pid, signal.SIGINT)
@@ -452,7 +492,7 @@ async def main_async(args: argparse.Namespace) -> None:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
-        if not args.keep:
+        if not (args.keep or args.reuse):
             await drop_database(args.database_url, name)
 
 
@@ -477,6 +517,9 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=3000, help="at most this many per measurement")
     ap.add_argument("--seconds", type=float, default=15.0, help="at most this long per measurement")
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    ap.add_argument(
+        "--reuse", action="store_true", help="measure on a database kept by an earlier --keep"
+    )
     args = ap.parse_args()
     asyncio.run(main_async(args))
 

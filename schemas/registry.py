@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import Strict
+from schemas.common import Id, Strict
 
 
 class MemberIn(Strict):
@@ -33,7 +33,7 @@ class MemberOut(BaseModel):
 
 
 class HouseholdCreate(Strict):
-    building_id: int
+    building_id: Id
     unit: str = Field(default="", max_length=16)
     floor: int = Field(ge=-5, le=200)
     room: str = Field(min_length=1, max_length=16)
@@ -101,9 +101,9 @@ class HouseholdPage(BaseModel):
 
 
 class HouseholdQuery(Strict):
-    community_id: int | None = None
-    building_id: int | None = None
-    grid_id: int | None = None
+    community_id: Id | None = None
+    building_id: Id | None = None
+    grid_id: Id | None = None
     group: str | None = Field(default=None, max_length=32)
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0)
@@ -121,7 +121,7 @@ class CustomGroupIn(Strict):
 
 
 class ImportQuery(Strict):
-    community_id: int | None = None
+    community_id: Id | None = None
     dry_run: bool = True
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from schemas.common import Strict
+from schemas.common import Id, Strict
 
 PriorityName = Literal["low", "normal", "high", "urgent"]
 StatusName = Literal[
@@ -34,7 +34,7 @@ class ReportCreate(Strict):
     title: str | None = Field(default=None, max_length=60)
     photos: list[str] = Field(default_factory=list, max_length=6)
     location: Location | None = None
-    community_id: int | None = Field(
+    community_id: Id | None = Field(
         default=None, description="defaults to the community of the resident's household"
     )
     hide_name: bool = False
@@ -193,9 +193,9 @@ class QueueQuery(Strict):
     tab: TabName = "all"
     status: list[StatusName] = Field(default_factory=list)
     category: list[str] = Field(default_factory=list)
-    community_id: int | None = None
-    owner_id: int | None = None
-    department_id: int | None = None
+    community_id: Id | None = None
+    owner_id: Id | None = None
+    department_id: Id | None = None
     priority: list[PriorityName] = Field(default_factory=list)
     overdue: bool | None = None
     q: str | None = Field(default=None, max_length=50, description="text search, Chinese ok")
@@ -212,7 +212,7 @@ class PageQuery(Strict):
 class TransitionIn(Strict):
     move: MoveName
     note: str | None = Field(default=None, max_length=1000)
-    survivor_id: int | None = Field(default=None, description="merge: the report kept")
+    survivor_id: Id | None = Field(default=None, description="merge: the report kept")
 
 
 class CommentIn(Strict):
@@ -231,13 +231,13 @@ class RatingIn(Strict):
 
 
 class AssignIn(Strict):
-    owner_id: int
+    owner_id: Id
     note: str = Field(min_length=1, max_length=500)
 
 
 class BulkAssignIn(Strict):
-    report_ids: list[int] = Field(min_length=1, max_length=200)
-    owner_id: int
+    report_ids: list[Id] = Field(min_length=1, max_length=200)
+    owner_id: Id
     note: str = Field(min_length=1, max_length=500)
 
 
@@ -253,7 +253,7 @@ class ReportPatch(Strict):
 
 
 class LegIn(Strict):
-    department_id: int
+    department_id: Id
     due_hours: float = Field(gt=0, le=24 * 60, description="working hours allowed")
     instructions: str = Field(default="", max_length=1000)
 

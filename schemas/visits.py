@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from schemas.common import ErrorDetail, Strict
+from schemas.common import ErrorDetail, Id, Strict
 from schemas.registry import GroupOut
 
 ChannelName = Literal["door", "phone", "video"]
@@ -20,7 +20,7 @@ class VisitSyncItem(Strict):
     base_version: int = Field(
         default=0, ge=0, description="0 for a new visit, else the version edited"
     )
-    household_id: int
+    household_id: Id
     started_at: AwareDatetime
     ended_at: AwareDatetime | None = None
     channel: ChannelName
@@ -86,8 +86,8 @@ class VisitPage(BaseModel):
 
 
 class VisitQuery(Strict):
-    household_id: int | None = None
-    worker_id: int | None = None
+    household_id: Id | None = None
+    worker_id: Id | None = None
     since: AwareDatetime | None = None
     until: AwareDatetime | None = None
     limit: int = Field(default=50, ge=1, le=200)
@@ -95,7 +95,7 @@ class VisitQuery(Strict):
 
 
 class DueQuery(Strict):
-    worker_id: int | None = Field(default=None, description="default: the caller")
+    worker_id: Id | None = Field(default=None, description="default: the caller")
     within_days: int = Field(default=7, ge=0, le=90)
     limit: int = Field(default=500, ge=1, le=2000)
 
@@ -126,7 +126,7 @@ class DueList(BaseModel):
 
 
 class DayPlanQuery(Strict):
-    worker_id: int | None = None
+    worker_id: Id | None = None
     day: date | None = Field(default=None, description="default: today")
     capacity: int | None = Field(default=None, ge=1, le=100)
 
@@ -163,7 +163,7 @@ class RecomputeResult(BaseModel):
 
 
 class CoverageQuery(Strict):
-    community_id: int | None = None
+    community_id: Id | None = None
     weeks: int = Field(default=8, ge=1, le=52)
 
 
@@ -198,6 +198,26 @@ class TimelineEntry(BaseModel):
     at: datetime
     visit: VisitOut | None = None
     report: dict[str, Any] | None = None
+
+
+class NeedReportCreate(Strict):
+    """Turn a need found on a visit into a report owned by the visiting worker."""
+
+    need: str = Field(min_length=1, max_length=32, description="one of the visit's needs")
+    category: str = Field(min_length=1, max_length=32, description="a report category code")
+    description: str = Field(min_length=1, max_length=1000)
+    title: str | None = Field(default=None, max_length=60)
+    priority: Literal["low", "normal", "high", "urgent"] | None = None
+
+
+class NeedReportOut(BaseModel):
+    visit_id: UUID
+    household_id: int
+    need: str
+    report_id: int
+    owner_id: int | None
+    status: str
+    created: bool = Field(description="false when this need already had its report")
 
 
 class Timeline(BaseModel):

@@ -56,7 +56,7 @@ CHECKS = [
 # Valid requests per operation: CONTRACT_EXAMPLES if set, else 12 shrinking towards 5 as
 # operations are added, so the whole run stays around a minute on two cores.
 EXAMPLES = os.environ.get("CONTRACT_EXAMPLES")
-BUDGET = 600
+BUDGET = 480
 
 
 def examples_per_operation(operations: int) -> tuple[int, int]:
@@ -200,7 +200,8 @@ def _exercise(
                 title = getattr(failure, "title", type(failure).__name__)
                 if title not in problems:
                     problems[title] = (
-                        f"{title} as {caller.name} ({mode.value} data): "
+                        f"{title} as {caller.name} ({mode.value} data), "
+                        f"HTTP {response.status_code}: "
                         f"{getattr(failure, 'message', str(failure)).strip()}\n"
                         f"    reproduce: {case.as_curl_command(headers=headers)}"
                     )

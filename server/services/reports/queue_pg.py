@@ -8,6 +8,7 @@ runs both (this one on PostgreSQL).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -123,9 +124,8 @@ async def page_and_counts(
         at, last = arg(cursor[0]), arg(cursor[1])
         sql += f" AND (r.due_at, r.id) > ({at}, {last})"
     sql += f" ORDER BY r.due_at, r.id LIMIT {arg(q.limit + 1)}"
-    rows = await conn.execute_query_dict(sql, arg.values)
     if not q.counts:
-        return rows, None
+        return await conn.execute_query_dict(sql, arg.values), None
     carg = Params()
     cwhere = _where(q, p, now, cat_ids, carg)
     tabs = ("new", "mine", "overdue", "department")
@@ -136,5 +136,9 @@ async def page_and_counts(
         f"SELECT {counted}, (SELECT count(*) FROM report r WHERE {cwhere}) AS all_ "  # noqa: S608
         f"FROM report r WHERE {cwhere} AND r.status = ANY({carg(OPEN_VALUES)})"
     )
-    c = (await conn.execute_query_dict(csql, carg.values))[0]
+    # Two pooled connections: the page and the counts at the same time.
+    rows, counts = await asyncio.gather(
+        conn.execute_query_dict(sql, arg.values), conn.execute_query_dict(csql, carg.values)
+    )
+    c = counts[0]
     return rows, TabCounts(all=c["all_"], **{t: c[t] for t in tabs})

@@ -8,7 +8,7 @@ import asyncio
 from collections import Counter
 
 import pytest
-from tortoise import connections
+from tortoise import connections, timezone
 
 from schemas.reports import ReportCreate
 from server.domain.errors import Conflict
@@ -43,7 +43,9 @@ async def _setup(n_workers: int):
 async def _open_counts(community_id: int) -> Counter[int]:
     from server.services.duty import on_duty_worker_ids
 
-    counts: Counter[int] = Counter({w: 0 for w in await on_duty_worker_ids(community_id, None)})  # type: ignore[arg-type]
+    counts: Counter[int] = Counter(
+        {w: 0 for w in await on_duty_worker_ids(community_id, timezone.localtime())}
+    )
     counts.update(await Report.filter(community_id=community_id).values_list("owner_id", flat=True))
     return counts
 
