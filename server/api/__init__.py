@@ -10,6 +10,8 @@ from server.api import (
     directory,
     health,
     households,
+    live,
+    notify,
     open311,
     open311_keys,
     open311_submissions,
@@ -33,6 +35,8 @@ def api_group() -> BlueprintGroup:
         visits.bp,
         open311_keys.bp,
         open311_submissions.bp,
+        live.bp,
+        notify.bp,
         version=1,
         version_prefix="/api/v",
     )

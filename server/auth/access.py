@@ -4,6 +4,10 @@
 the broker, or for Open311 routes an ``api_key``), checks the caller's kind and role, and
 puts the :class:`Principal` on ``request.ctx``. Record-level scope is in
 :mod:`server.auth.scope`.
+
+WebSocket routes follow the same policies. Browsers cannot set headers on a WebSocket,
+so there the token may also come as ``?token=``; and the check runs before the
+upgrade (:func:`install`), so a refused caller gets the usual JSON error, not a socket.
 """
 
 from __future__ import annotations
@@ -58,6 +62,8 @@ def bearer(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
+        if is_websocket(request) and request.args.get("token"):
+            return str(request.args.get("token")).strip()
         raise Unauthenticated("sign in first: send Authorization: Bearer <token>")
     return token.strip()
 
@@ -83,6 +89,31 @@ def api_key_of(request: Request) -> str:
     return key
 
 
+def is_websocket(request: Request) -> bool:
+    """A WebSocket route asked for an upgrade (plain requests get Sanic's own refusal)."""
+    route = request.route
+    return bool(
+        route is not None
+        and getattr(route.extra, "websocket", False)
+        and request.headers.get("upgrade", "").lower() == "websocket"
+    )
+
+
+async def _admit(request: Request, policy: Policy) -> None:
+    if getattr(request.ctx, "admitted", None) is policy:
+        return  # already checked before the WebSocket upgrade
+    if policy.api_key:
+        keys: KeyAuthenticator = request.app.ctx.api_keys
+        principal = await keys.authenticate(api_key_of(request))
+        policy.check(principal)
+        request.ctx.principal = principal
+    elif not policy.public:
+        principal = await authenticate_token(request.app, bearer(request))
+        policy.check(principal)
+        request.ctx.principal = principal
+    request.ctx.admitted = policy
+
+
 def access(
     *,
     roles: Iterable[Role] = (),
@@ -97,15 +128,7 @@ def access(
     def decorate(handler: H) -> H:
         @wraps(handler)
         async def guarded(request: Request, *args: Any, **kwargs: Any) -> Any:
-            if policy.api_key:
-                keys: KeyAuthenticator = request.app.ctx.api_keys
-                principal = await keys.authenticate(api_key_of(request))
-                policy.check(principal)
-                request.ctx.principal = principal
-            elif not policy.public:
-                principal = await authenticate_token(request.app, bearer(request))
-                policy.check(principal)
-                request.ctx.principal = principal
+            await _admit(request, policy)
             return await handler(request, *args, **kwargs)
 
         setattr(guarded, MARK, policy)
@@ -153,6 +176,17 @@ def unguarded_routes(app: Sanic) -> list[str]:
         if policy_of(route.handler) is None:
             missing.append(f"{'/'.join(route.parts)} ({route.name})")
     return missing
+
+
+def install(app: Sanic) -> None:
+    """Check WebSocket routes' policies before the upgrade, in the request middleware."""
+
+    @app.on_request(priority=90)  # type: ignore[call-arg]
+    async def _websocket_access(request: Request) -> None:
+        if is_websocket(request) and request.route is not None:
+            policy = policy_of(request.route.handler)
+            if policy is not None:
+                await _admit(request, policy)
 
 
 def assert_every_route_guarded(app: Sanic) -> None:
