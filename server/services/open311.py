@@ -113,7 +113,7 @@ async def file_request(client: Principal, new: NewRequest) -> tuple[int, str, st
         photos=[],
         location=location,
         community_id=community.id,
-        hide_name=True,
+        hide_name=False,  # no resident account: the contact is in the Open311 record
         priority=priority,
     )
     token = secrets.token_urlsafe(18)
