@@ -101,10 +101,12 @@ def spreads(p: Problem, sol: Solution) -> tuple[int, int]:
     return max(lc.values()) - min(lc.values()), max(wc.values()) - min(wc.values())
 
 
-def _timed(p: Problem) -> tuple[Solution, float]:
-    t0 = time.perf_counter()
+def _timed(p: Problem) -> tuple[Solution, float, float]:
+    """Wall and CPU seconds of one solve, in the process that ran it. On a machine shared
+    with other work the CPU figure is the floor: what the wall time would be alone."""
+    t0, c0 = time.perf_counter(), time.process_time()
     sol = solve(p)
-    return sol, time.perf_counter() - t0
+    return sol, time.perf_counter() - t0, time.process_time() - c0
 
 
 def main() -> None:
@@ -115,7 +117,7 @@ def main() -> None:
     start = date(2026, 11, 30)  # a Monday
 
     p = community(1, start)
-    sol, took = _timed(p)
+    sol, took, cpu = _timed(p)
     broken = violations(p, sol.assignments)
     late, weekend = spreads(p, sol)
     print("== one community: 4 weeks, 15 staff, 8 posts, 3 shift templates, 1 worker ==")
@@ -123,7 +125,10 @@ def main() -> None:
     print(f"hard violations   {len(broken)}   (target 0)")
     gap = sol.gap if sol.gap is not None else float("nan")
     print(f"objective / bound {sol.objective} / {sol.bound}  gap {gap:.2%}  (target <= 5%)")
-    print(f"time              {took:.2f} s   (target <= {ONE_TARGET:g} s)")
+    print(
+        f"time              {took:.2f} s wall, {cpu:.2f} s CPU on one core   "
+        f"(target <= {ONE_TARGET:g} s)"
+    )
     print(f"late spread       {late}   (goal <= 1)")
     print(f"weekend spread    {weekend}   (goal <= 1)")
     for m in sol.missed:
@@ -134,24 +139,30 @@ def main() -> None:
     with ProcessPoolExecutor(args.processes) as pool:
         results = list(pool.map(_timed, problems))
     street = time.perf_counter() - t0
-    for q, (s, took) in zip(problems, results, strict=True):
-        gap = f"{s.gap:.2%}" if s.gap is not None else "-"
-        print(f"  {q.label:<14} {s.status:<10} {took:6.2f} s  gap {gap}")
-    worst_gap = max((s.gap or 0.0) for s, _ in results)
-    ok = sum(
-        1
-        for (s, _), q in zip(results, problems, strict=True)
-        if s.ok and not violations(q, s.assignments)
-    )
-    slowest = max(t for _, t in results)
-    spread = [spreads(q, s) for (s, _), q in zip(results, problems, strict=True) if s.ok]
+    pairs = list(zip(problems, results, strict=True))
+    for q, (s, took, cpu) in pairs:
+        gap = f"{s.gap:.2%}" if s.gap is not None else "- (constructive fallback)"
+        print(f"  {q.label:<14} {s.status:<10} {took:6.2f} s wall {cpu:6.2f} s CPU  gap {gap}")
+    ok = sum(1 for q, (s, _, _) in pairs if s.ok and not violations(q, s.assignments))
+    proven = [s for _, (s, _, _) in pairs if s.ok and s.gap is not None and s.gap <= GAP_TARGET]
+    worst_gap = max((s.gap or 0.0) for s in proven) if proven else float("nan")
+    slowest = max(t for _, t, _ in results)
+    cpu_total = sum(c for _, _, c in results)
+    spread = [spreads(q, s) for q, (s, _, _) in pairs if s.ok and s.gap is not None] or [(0, 0)]
+    fallback = sum(1 for _, (s, _, _) in pairs if s.stats.get("fallback"))
     print(f"\n== street: {args.communities} communities, {args.processes} processes ==")
     print(f"rotas meeting every hard rule  {ok}/{len(problems)}")
-    print(f"worst gap                      {worst_gap:.2%}   (target <= 5%)")
-    print(f"slowest community              {slowest:.2f} s")
+    print(f"rotas within 5% of the bound   {len(proven)}/{len(problems)}")
+    print(f"worst gap among those          {worst_gap:.2%}   (target <= 5%)")
+    print(f"slowest community              {slowest:.2f} s wall")
     print(f"wall time                      {street:.2f} s   (target <= {STREET_TARGET:g} s)")
-    print(f"late spread max                {max(a for a, _ in spread)}   (goal <= 1)")
-    print(f"weekend spread max             {max(b for _, b in spread)}   (goal <= 1)")
+    print(
+        f"CPU floor                      {cpu_total / args.processes:.2f} s   "
+        f"(solver CPU {cpu_total:.1f} s over {args.processes} processes: the wall time alone)"
+    )
+    print(f"constructive fallbacks         {fallback}   (solver found no rota in its time)")
+    print(f"late spread max                {max(a for a, _ in spread)}   (goal <= 1, solved rotas)")
+    print(f"weekend spread max             {max(b for _, b in spread)}   (goal <= 1, solved rotas)")
 
 
 if __name__ == "__main__":

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+import annotated_types as at
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic.fields import FieldInfo
 
 # Record ids are 32-bit integers in PostgreSQL; larger numbers name nothing and would make
 # the query itself fail, so inputs refuse them up front.
 MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# An integer input that declares no bounds of its own must fit PostgreSQL's integer, the
+# type of every id column: a bigger one would fail inside the query, not as a 422.
+INT_RANGE = (-(2**31), 2**31 - 1)
+_BOUNDS = (at.Ge, at.Gt, at.Le, at.Lt, at.Interval)
 
 # Text without leading or trailing whitespace (exactly the strings trimming leaves
 # unchanged, so a documented length means the same before and after trimming) and
@@ -27,9 +33,33 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-def _document_trimming(schema: dict[str, Any]) -> None:
+def _declares_bounds(annotation: Any) -> bool:
+    if isinstance(annotation, _BOUNDS):
+        return True
+    if isinstance(annotation, FieldInfo):
+        return any(_declares_bounds(m) for m in annotation.metadata)
+    return any(_declares_bounds(a) for a in get_args(annotation))
+
+
+def _out_of_range(value: Any) -> bool:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return not INT_RANGE[0] <= value <= INT_RANGE[1]
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_out_of_range(v) for v in value)
+    return False
+
+
+_LIMITS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def _document_inputs(schema: dict[str, Any]) -> None:
+    """Say in the schema what Strict enforces: trimmed text, default integer range."""
     for prop in schema.get("properties", {}).values():
         for variant in prop.get("anyOf", [prop]):
+            if variant.get("type") == "array" and isinstance(variant.get("items"), dict):
+                variant = variant["items"]
+            if variant.get("type") == "integer" and not any(k in variant for k in _LIMITS):
+                variant["minimum"], variant["maximum"] = INT_RANGE
             if variant.get("type") != "string" or variant.get("format"):
                 continue
             own = variant.pop("pattern", None)
@@ -43,18 +73,27 @@ class Strict(BaseModel):
     """Input models refuse unknown fields, so typos fail loudly, and trim text fields.
 
     Their documented schema asks for already-trimmed text (see ``TRIMMED``), so every
-    document-valid request is accepted as sent.
+    document-valid request is accepted as sent; integers without bounds of their own
+    keep to ``INT_RANGE`` (declare ``Field(le=...)`` on a field that needs more).
     """
 
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, json_schema_extra=_document_trimming
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=_document_inputs
     )
 
     @field_validator("*", mode="after")
     @classmethod
-    def _refuse_nul(cls, value: Any) -> Any:
+    def _refuse_unstorable(cls, value: Any, info: ValidationInfo) -> Any:
         if _has_nul(value):
             raise ValueError("text must not contain NUL characters")
+        field = cls.model_fields.get(info.field_name or "")
+        if (
+            field is not None
+            and _out_of_range(value)
+            and not (_declares_bounds(field) or _declares_bounds(field.annotation))
+        ):
+            low, high = INT_RANGE
+            raise ValueError(f"integers here must lie between {low} and {high}")
         return value
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from schemas.common import Id, Strict
+from schemas.common import Strict
 
 PostKind = Literal["desk", "field", "on_call"]
 LeaveKind = Literal["leave", "sick", "unavailable"]
@@ -99,8 +99,8 @@ class ShiftPublic(BaseModel):
 
 
 class CertificationCreate(Strict):
-    staff_id: Id
-    post_id: Id
+    staff_id: int
+    post_id: int
     certified_on: date
     expires_on: date | None = None
 
@@ -162,7 +162,7 @@ class AvailabilityPublic(BaseModel):
 
 
 class LeaveCreate(Strict):
-    staff_id: Id
+    staff_id: int
     kind: LeaveKind = "leave"
     start_date: date
     end_date: date
@@ -187,221 +187,6 @@ class LeavePublic(BaseModel):
     note: str
 
 
-class GenerateRequest(Strict):
-    start_date: date
-    weeks: int = Field(default=4, ge=1, le=6)
-    time_limit: float = Field(default=10.0, ge=1.0, le=60.0)
-
-
-class ConflictOut(BaseModel):
-    kind: str
-    message: str
-    day: date | None = None
-    post_id: int | None = None
-    staff_id: int | None = None
-    need: int | None = None
-    available: int | None = None
-
-
-class MissedGoalOut(BaseModel):
-    goal: str
-    message: str
-    target: float
-    actual: float
-    penalty: int
-    details: list[str] = []
-
-
-class Explanation(BaseModel):
-    missed: list[MissedGoalOut] = []
-    conflicts: list[ConflictOut] = []
-    stats: dict[str, float] = {}
-
-
-class RotaSummary(BaseModel):
-    id: int
-    community_id: int
-    start_date: date
-    end_date: date
-    status: Literal["draft", "published", "superseded"]
-    created_at: datetime
-    published_at: datetime | None
-    solver_status: str
-    objective: int | None
-    bound: int | None
-    gap: float | None
-    solve_seconds: float
-    assignments: int
-
-
-class RotaDraft(BaseModel):
-    rota: RotaSummary
-    explanation: Explanation
-
-
-class GridStaff(BaseModel):
-    assignment_id: int
-    staff_id: int
-    name: str
-    trainee: bool
-
-
-class GridCell(BaseModel):
-    day: date
-    shift_id: int
-    post_id: int
-    staff: list[GridStaff]
-
-
-class GridPost(BaseModel):
-    id: int
-    code: str
-    name: str
-    kind: PostKind
-
-
-class GridShift(BaseModel):
-    id: int
-    code: str
-    name: str
-    start: time
-    end: time
-
-
-class StreetDraftItem(BaseModel):
-    community_id: int
-    community_name: str
-    status: str  # optimal | feasible | infeasible | unknown | not_set_up
-    rota: RotaSummary | None
-    explanation: Explanation
-
-
-class StreetDraft(BaseModel):
-    """One draft per community of a street, solved side by side."""
-
-    street_id: int
-    items: list[StreetDraftItem]
-
-
-class RotaGrid(BaseModel):
-    """Posts × shifts × days with names: what the terminal's rota screen draws."""
-
-    rota: RotaSummary
-    days: list[date]
-    posts: list[GridPost]
-    shifts: list[GridShift]
-    cells: list[GridCell]
-    explanation: Explanation
-
-
-class AssignmentRef(BaseModel):
-    staff_id: int
-    name: str
-    day: date
-    shift_id: int
-    post_id: int
-
-
-class ChangePublic(BaseModel):
-    id: int
-    at: datetime
-    kind: str
-    actor_id: int | None
-    reason: str
-    removed: list[AssignmentRef]
-    added: list[AssignmentRef]
-
-
-class SwapCreate(Strict):
-    """Hand ``assignment_id`` to ``counterpart_id``, or exchange it for theirs."""
-
-    assignment_id: Id
-    counterpart_id: Id
-    counter_assignment_id: Id | None = None
-    reason: str = Field(default="", max_length=200)
-
-
-class SwapDecision(Strict):
-    note: str = Field(default="", max_length=200)
-
-
-class SwapPublic(BaseModel):
-    id: int
-    rota_id: int
-    requester_id: int
-    assignment_id: int | None
-    counterpart_id: int
-    counter_assignment_id: int | None
-    reason: str
-    status: Literal["pending", "approved", "denied", "cancelled"]
-    decided_by_id: int | None
-    decided_at: datetime | None
-    decision_note: str
-    created_at: datetime
-
-
-class SickRequest(Strict):
-    staff_id: Id
-    start_date: date
-    end_date: date
-    note: str = Field(default="", max_length=200)
-    time_limit: float = Field(default=10.0, ge=1.0, le=60.0)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> SickRequest:
-        if self.end_date < self.start_date:
-            raise ValueError("sickness cannot end before it starts")
-        return self
-
-
-class ResolveResult(BaseModel):
-    rota: RotaSummary
-    changes: int
-    change: ChangePublic | None
-    explanation: Explanation
-
-
-class ReportQuery(Strict):
-    on: date | None = None
-
-
-class LeaveQuery(Strict):
-    since: date | None = None
-
-
-class OnDutyQuery(Strict):
-    at: datetime | None = None
-    post_id: Id | None = None
-
-
-class OnDutyStaff(BaseModel):
-    staff_id: int
-    name: str
-    shift: str
-    until: datetime
-    trainee: bool
-
-
-class OnDutyPost(BaseModel):
-    post_id: int
-    code: str
-    name: str
-    kind: PostKind
-    staff: list[OnDutyStaff]
-
-
-class OnDuty(BaseModel):
-    community_id: int
-    at: datetime
-    source: Literal["rota", "all_active"]
-    worker_ids: list[int]
-    posts: list[OnDutyPost]
-
-
-class RotaPage(BaseModel):
-    items: list[RotaSummary]
-
-
 class PostList(BaseModel):
     items: list[PostPublic]
 
@@ -422,9 +207,9 @@ class LeaveList(BaseModel):
     items: list[LeavePublic]
 
 
-class ChangeList(BaseModel):
-    items: list[ChangePublic]
+class ReportQuery(Strict):
+    on: date | None = None
 
 
-class SwapList(BaseModel):
-    items: list[SwapPublic]
+class LeaveQuery(Strict):
+    since: date | None = None

@@ -200,6 +200,26 @@ class TimelineEntry(BaseModel):
     report: dict[str, Any] | None = None
 
 
+class NeedReportCreate(Strict):
+    """Turn a need found on a visit into a report owned by the visiting worker."""
+
+    need: str = Field(min_length=1, max_length=32, description="one of the visit's needs")
+    category: str = Field(min_length=1, max_length=32, description="a report category code")
+    description: str = Field(min_length=1, max_length=1000)
+    title: str | None = Field(default=None, max_length=60)
+    priority: Literal["low", "normal", "high", "urgent"] | None = None
+
+
+class NeedReportOut(BaseModel):
+    visit_id: UUID
+    household_id: int
+    need: str
+    report_id: int
+    owner_id: int | None
+    status: str
+    created: bool = Field(description="false when this need already had its report")
+
+
 class Timeline(BaseModel):
     household_id: int
     entries: list[TimelineEntry]

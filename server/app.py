@@ -8,20 +8,22 @@ from typing import Any
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from server.api import api_group, errors, root_blueprints
+from server.api import api_group, errors, root_blueprints, validation
 from server.api.validation import check_path_ids
-from server.auth.access import assert_every_route_guarded
+from server.auth import access
 from server.auth.tokens import TokenSigner
 from server.broker import Broker, create_broker
 from server.config import Settings
 from server.context import client_ip_var, configure_logging, request_id_from, request_id_var
 from server.db import close_db, init_db
 from server.jobs import install_jobs
+from server.notify.live import LiveHub
 from server.notify.wechat import WeChatGateway
 from server.rota.pool import configure as configure_solver_pool
 from server.rota.pool import shutdown_pool
 from server.services.auth import AuthService, LoginPolicy
 from server.services.duty import use_broker
+from server.services.open311_keys import Open311Keys
 
 _names = itertools.count()
 
@@ -80,24 +82,32 @@ def create_app(
             delay_base=0.0 if settings.linli_env == "test" else 0.25,
         ),
     )
+    app.ctx.api_keys = Open311Keys(app.ctx.broker)
+
+    app.ctx.live = LiveHub(app.ctx.broker)
 
     app.blueprint(api_group())
     for bp in root_blueprints():
         app.blueprint(bp)
     errors.install(app)
+    access.install(app)
+    validation.install(app)
     app.on_request(check_path_ids)
     _install_request_context(app)
     if manage_db:
         install_jobs(app, settings)
+    if settings.relay_in_server:
+        _manage_relay(app, settings)
 
     @app.before_server_start
     async def _open(app: Sanic, _: Any = None) -> None:
-        assert_every_route_guarded(app)
+        access.assert_every_route_guarded(app)
         if manage_db:
             await init_db(settings.database_url, time_zone=settings.time_zone)
 
     @app.after_server_stop
     async def _close(app: Sanic, _: Any = None) -> None:
+        await app.ctx.live.stop()
         if manage_db:
             await close_db()
             await app.ctx.broker.close()
@@ -105,6 +115,18 @@ def create_app(
         shutdown_pool()
 
     return app
+
+
+def _manage_relay(app: Sanic, settings: Settings) -> None:
+    """The outbox relay as a Sanic-managed process beside the workers (only when the
+    server is run by Sanic's manager: tests and in-process servers have none)."""
+    from server.notify.relay import serve_relay
+
+    @app.main_process_ready
+    async def _relay(app: Sanic, _: Any = None) -> None:
+        app.manager.manage(
+            "LinliRelay", serve_relay, {"settings": settings.model_dump(mode="json")}
+        )
 
 
 def _install_request_context(app: Sanic) -> None:

@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     p_serve.add_argument("--seed", action="store_true", help="seed the demo street if empty")
     sub.add_parser("migrate", help="apply committed migrations")
     sub.add_parser("seed", help="apply migrations and seed the demo street if empty")
+    sub.add_parser("relay", help="run an outbox relay on its own (run as many as needed)")
     args = parser.parse_args(argv)
 
     # Options become environment so every Sanic worker process builds the same settings.
@@ -81,6 +82,10 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_migrate_and_seed(settings, seed=False))
     elif args.command == "seed":
         asyncio.run(_migrate_and_seed(settings, seed=True))
+    elif args.command == "relay":
+        from server.notify.relay import main_relay
+
+        main_relay(settings)
     elif args.command == "serve":
         if args.migrate or args.seed:
             asyncio.run(_migrate_and_seed(settings, seed=args.seed))

@@ -10,9 +10,11 @@ from tortoise.migrations.api import migrate as _migrate
 # Each Tortoise app: its model modules. Its migrations live in server.migrations.<label>.
 APPS: dict[str, list[str]] = {
     "core": ["server.models.geo", "server.models.people", "server.models.records"],
+    "notify": ["server.models.notify"],
     "reports": ["server.models.reports"],
     "rota": ["server.models.rota"],
     "visits": ["server.models.visits"],
+    "open311": ["server.models.open311"],
 }
 
 

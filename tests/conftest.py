@@ -20,6 +20,7 @@ from server.app import create_app
 from server.broker import Broker, create_broker
 from server.config import Settings
 from server.db import close_db, init_db
+from server.services.reports.sla import forget_hours
 from tests.support.asgi import asgi_client
 from tests.support.db import (
     apply_migrations,
@@ -92,6 +93,7 @@ def settings(database_url: str, fake_wechat: FakeWeChat, tmp_path: Path) -> Sett
 async def db(settings: Settings) -> AsyncIterator[None]:
     await init_db(settings.database_url, time_zone=settings.time_zone)
     await empty_all_tables()
+    forget_hours()  # ids repeat across tests' emptied databases
     yield
     await close_db()
 

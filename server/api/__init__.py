@@ -10,6 +10,11 @@ from server.api import (
     directory,
     health,
     households,
+    live,
+    notify,
+    open311,
+    open311_keys,
+    open311_submissions,
     openapi,
     reports,
     rota,
@@ -28,6 +33,10 @@ def api_group() -> BlueprintGroup:
         rota.bp,
         households.bp,
         visits.bp,
+        open311_keys.bp,
+        open311_submissions.bp,
+        live.bp,
+        notify.bp,
         version=1,
         version_prefix="/api/v",
     )
@@ -35,4 +44,4 @@ def api_group() -> BlueprintGroup:
 
 def root_blueprints() -> list[Blueprint]:
     """Blueprints outside /api/v1 (health probes, other protocols)."""
-    return [health.bp, openapi.bp]
+    return [health.bp, openapi.bp, open311.bp]

@@ -10,6 +10,7 @@ from sanic import Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
+from server.api import georeport
 from server.api.respond import send
 from server.api.validation import errors_of
 from server.domain import errors as de
@@ -58,25 +59,35 @@ def error_response(
 
 
 def handle(request: Request, exc: Exception) -> HTTPResponse:
+    status, code, message, details, headers = describe(request, exc)
+    if georeport.is_georeport(request):
+        return georeport.error_response(request, status, message, headers)
+    return error_response(status, code, message, details, headers)
+
+
+Described = tuple[int, str, str, Any, dict[str, str] | None]
+
+
+def describe(request: Request, exc: Exception) -> Described:
     if isinstance(exc, de.DomainError):
         headers = None
         if isinstance(exc, de.RateLimited):
             headers = {"Retry-After": str(exc.retry_after)}
-        return error_response(status_of(exc), exc.code, exc.message, exc.details, headers)
+        return status_of(exc), exc.code, exc.message, exc.details, headers
     if isinstance(exc, ValidationError):
-        return error_response(422, "invalid", "the input is not valid", errors_of(exc))
+        return 422, "invalid", "the input is not valid", errors_of(exc), None
     if isinstance(exc, SanicException):
         status = exc.status_code
         if status >= 500:
             log.error("server error: %s", exc, exc_info=exc)
-            return error_response(status, "internal_error", "something went wrong on our side")
+            return status, "internal_error", "something went wrong on our side", None, None
         message = str(exc) or SANIC_CODES.get(status, "error").replace("_", " ")
         if status == 404:
             message = f"no route for {request.method} {request.path}"
         headers = dict(exc.headers) if getattr(exc, "headers", None) else None
-        return error_response(status, SANIC_CODES.get(status, "error"), message, None, headers)
+        return status, SANIC_CODES.get(status, "error"), message, None, headers
     log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
-    return error_response(500, "internal_error", "something went wrong on our side")
+    return 500, "internal_error", "something went wrong on our side", None, None
 
 
 def install(app: Sanic) -> None:

@@ -8,6 +8,7 @@ drift from the code. Error responses all use the one error shape.
 from __future__ import annotations
 
 import inspect
+import re
 from functools import partial
 from typing import Any, get_args, get_origin
 
@@ -67,6 +68,21 @@ HEADERS = {
 }
 
 
+_SUFFIXED = re.compile(r"\(.*\)\\\.(\w+)")
+
+
+def path_template(part: str) -> str:
+    """A path segment in OpenAPI's template syntax. A parameter captured before a fixed
+    extension (``<code:([^/]+)\\.json>``) is ``{code}.json``."""
+    if not part.startswith("<"):
+        return part
+    name, _, kind = part[1:-1].partition(":")
+    suffixed = _SUFFIXED.fullmatch(kind)
+    if suffixed:
+        return f"{{{name}}}.{suffixed.group(1)}"
+    return f"{{{name}}}"
+
+
 def build_spec(app: Sanic) -> dict[str, Any]:
     seen: set[type[BaseModel]] = {ErrorBody}
     paths: dict[str, dict[str, Any]] = {}
@@ -76,9 +92,8 @@ def build_spec(app: Sanic) -> dict[str, Any]:
             handler = handler.args[0]  # a WebSocket route: Sanic's wrapper around ours
         doc = _doc(handler)
         policy = policy_of(handler)
-        path = "/" + "/".join(
-            f"{{{p[1:-1].split(':')[0]}}}" if p.startswith("<") else p for p in route.parts
-        )
+        path = "/" + "/".join(path_template(p) for p in route.parts)
+        seen.update(doc.models)
         params: list[dict[str, Any]] = [{"$ref": "#/components/parameters/RequestId"}]
         for info in route.params.values():
             schema = _CAST.get(info.cast, {"type": "string"})
@@ -106,18 +121,19 @@ def build_spec(app: Sanic) -> dict[str, Any]:
             # server, 400 when served through ASGI.
             responses.setdefault("101", {"description": "Switched to the WebSocket protocol"})
             error_codes |= {400, 426}
-        if doc.body is not None or doc.raw_body is not None or doc.query is not None:
-            error_codes |= {400, 422}
-        if route.params:
-            error_codes.add(404)
         security: list[dict[str, list[str]]] | None = None
-        if policy is not None and not policy.public:
-            error_codes |= {401, 403}
-            security = [{"bearer": []}]
+        if doc.error_content is None:
+            if doc.body is not None or doc.raw_body is not None or doc.query is not None:
+                error_codes |= {400, 422}
+            if route.params:
+                error_codes.add(404)
+            if policy is not None and not (policy.public or policy.api_key):
+                error_codes |= {401, 403}
+                security = [{"bearer": []}]
+        error_content = doc.error_content or _content(ErrorBody, seen)
         for code in sorted(error_codes):
             responses.setdefault(
-                str(code),
-                _with_headers({"description": "Error", "content": _content(ErrorBody, seen)}, code),
+                str(code), _with_headers({"description": "Error", "content": error_content}, code)
             )
         summary, _, description = (inspect.getdoc(handler) or route.name).partition("\n")
         tag = route.name.split(".")[1] if route.name.count(".") >= 2 else route.name.split(".")[0]

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel, ValidationError
-from sanic import Request
+from sanic import Request, Sanic
 
 from schemas.common import MAX_ID
+from server.auth.access import is_websocket
 from server.domain.errors import Invalid, NotFound
 
 H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
@@ -28,6 +29,11 @@ class RouteDoc:
     # a model, list[Model], a raw content map, or None for no body
     responses: dict[int, Any] = field(default_factory=dict)
     errors: set[int] = field(default_factory=set)
+    # Protocols with their own error body (Open311): the content map of every error
+    # response, and only the error statuses listed in ``errors`` (plus 500).
+    error_content: dict[str, Any] | None = None
+    # Models referenced from raw content maps, to be put in the document's components.
+    models: list[type[BaseModel]] = field(default_factory=list)
 
 
 def doc_of(handler: Any) -> RouteDoc:
@@ -115,6 +121,23 @@ def query(model: type[BaseModel]) -> Callable[[H], H]:
         return parsed  # type: ignore[return-value]
 
     return decorate
+
+
+def install(app: Sanic) -> None:
+    """Validate WebSocket query strings before the upgrade, so bad input gets the usual
+    422 answer instead of a socket that closes at once."""
+
+    @app.on_request(priority=80)  # type: ignore[call-arg]
+    async def _websocket_query(request: Request) -> None:
+        route = request.route
+        if route is None or not is_websocket(request):
+            return
+        handler = route.handler
+        if isinstance(handler, partial) and handler.args:
+            handler = handler.args[0]
+        doc = getattr(handler, DOC, None)
+        if doc is not None and doc.query is not None:
+            parse_query(request, doc.query)
 
 
 def returns(model: Any, status: int = 200, *errors: int) -> Callable[[H], H]:

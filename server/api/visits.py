@@ -16,6 +16,8 @@ from schemas.visits import (
     DayPlanQuery,
     DueList,
     DueQuery,
+    NeedReportCreate,
+    NeedReportOut,
     RecomputeResult,
     VisitOut,
     VisitPage,
@@ -29,7 +31,7 @@ from server.api.respond import send
 from server.api.validation import body, query, returns
 from server.auth.access import staff
 from server.models.people import Role
-from server.services import coverage, planning, visit_log, visit_policy
+from server.services import coverage, planning, visit_log, visit_policy, visit_reports
 
 bp = Blueprint("visits", url_prefix="/visits")
 COMMUNITY_STAFF = (Role.worker, Role.secretary, Role.admin)
@@ -70,7 +72,7 @@ async def get_visit(request: Request, visit_id: UUID) -> HTTPResponse:
 @bp.get("/due")
 @staff(*COMMUNITY_STAFF)
 @query(DueQuery)
-@returns(DueList, 200)
+@returns(DueList, 200, 404)
 async def due(request: Request) -> HTTPResponse:
     """A worker's overdue and coming-due households, in walking order."""
     q = request.ctx.query
@@ -80,7 +82,7 @@ async def due(request: Request) -> HTTPResponse:
 @bp.get("/plan")
 @staff(*COMMUNITY_STAFF)
 @query(DayPlanQuery)
-@returns(DayPlan, 200)
+@returns(DayPlan, 200, 404)
 async def plan(request: Request) -> HTTPResponse:
     """A worker's round for one day: overdue first, up to the day's capacity."""
     q = request.ctx.query
@@ -137,3 +139,16 @@ async def get_coverage(request: Request) -> HTTPResponse:
     """
     q = request.ctx.query
     return send(await coverage.coverage(request.ctx.principal, q.community_id, q.weeks))
+
+
+@bp.post("/<visit_id:uuid>/reports")
+@staff(*COMMUNITY_STAFF)
+@body(NeedReportCreate)
+@returns(NeedReportOut, 201, 404)
+async def report_need(request: Request, visit_id: UUID) -> HTTPResponse:
+    """Turn a need found on the visit into a report owned by the visiting worker.
+
+    Once per need: asking again answers the same report with created=false (200).
+    """
+    out = await visit_reports.report_need(request.ctx.principal, visit_id, request.ctx.body)
+    return send(out, 201 if out.created else 200)

@@ -1,4 +1,5 @@
-"""Who is calling: a staff member with a role and scope, or a resident."""
+"""Who is calling: a staff member with a role and scope, a resident, or an Open311 client
+(identified by its API key)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Literal
 
 from server.models.people import Role
 
-SubjectType = Literal["staff", "resident"]
+SubjectType = Literal["staff", "resident", "open311"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,11 @@ class Principal:
     @property
     def is_resident(self) -> bool:
         return self.subject_type == "resident"
+
+    @property
+    def is_client(self) -> bool:
+        """An Open311 client: ``id`` is its API key's id, ``community_id`` the key's own."""
+        return self.subject_type == "open311"
 
     @property
     def actor(self) -> tuple[str, int]:

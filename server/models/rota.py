@@ -167,6 +167,8 @@ class Rota(Model):
     explanation = fields.JSONField(default=dict)
 
     community_id: int
+    created_by_id: int | None
+    published_by_id: int | None
 
     class Meta:
         table = "rota"
@@ -211,6 +213,7 @@ class RotaChange(Model):
     added = fields.JSONField(default=list)
 
     rota_id: int
+    actor_id: int | None
 
     class Meta:
         table = "rota_change"
@@ -243,6 +246,7 @@ class SwapRequest(Model):
     assignment_id: int | None
     counterpart_id: int
     counter_assignment_id: int | None
+    decided_by_id: int | None
 
     class Meta:
         table = "rota_swap_request"

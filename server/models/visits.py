@@ -158,3 +158,29 @@ class VisitRevision(Model):
     class Meta:
         table = "visit_revision"
         unique_together = (("visit", "version"),)
+
+
+class VisitReport(Model):
+    """A need found on a visit that became a report, owned by the worker who found it."""
+
+    id = fields.IntField(primary_key=True)
+    visit = fields.ForeignKeyField(
+        "visits.Visit", related_name="reports", on_delete=fields.RESTRICT
+    )
+    household = fields.ForeignKeyField(
+        "core.Household", related_name="visit_reports", on_delete=fields.RESTRICT
+    )
+    need = fields.CharField(max_length=32)
+    report = fields.ForeignKeyField(
+        "reports.Report", related_name="visit_links", on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    visit_id: str
+    household_id: int
+    report_id: int
+
+    class Meta:
+        table = "visit_report"
+        unique_together = (("visit", "need"),)
+        indexes = (Index(fields=["household_id", "created_at"]),)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -28,6 +29,14 @@ CODE_USED = 40163
 CODE_BLOCKED = 40226
 RATE_LIMITED = 45011
 BUSY = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """WeChat's answer to a send: errcode 0 is success, None means no answer at all."""
+
+    errcode: int | None
+    errmsg: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +73,17 @@ class WeChatGateway:
         self.api_base = api_base if api_base.endswith("/") else api_base + "/"
         self.timeout = timeout
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wechat")
+        self._local = threading.local()
 
     def client(self) -> _Client:
         return _Client(self.appid, self.secret, self.api_base, self.timeout)
+
+    def _thread_client(self) -> _Client:
+        # One client per pool thread keeps its HTTP connection alive between sends.
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self.client()
+        return client  # type: ignore[no-any-return]
 
     async def run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -88,6 +105,53 @@ class WeChatGateway:
         if not openid or not data.get("session_key"):
             raise Unavailable("WeChat answered without an openid")
         return Session(openid=openid, session_key=data["session_key"], unionid=data.get("unionid"))
+
+    async def stable_token(self, *, force_refresh: bool = False) -> tuple[str, int]:
+        """A token from ``cgi-bin/stable_token``: the same one until near its expiry,
+        unless forced (which invalidates the previous token for every process)."""
+        payload = {
+            "grant_type": "client_credential",
+            "appid": self.appid,
+            "secret": self.secret,
+            "force_refresh": force_refresh,
+        }
+
+        def fetch() -> dict[str, Any]:
+            client = self._thread_client()
+            client.token_source = None
+            return client.post("stable_token", data=payload)  # type: ignore[no-any-return]
+
+        try:
+            data = await self.run(fetch)
+        except WeChatClientException as exc:
+            raise Unavailable(f"WeChat refused the token request (errcode {exc.errcode})") from None
+        except (requests.RequestException, OSError) as exc:
+            raise Unavailable(f"WeChat did not answer the token request: {exc}") from None
+        token, expires_in = data.get("access_token"), data.get("expires_in")
+        if not token or not isinstance(expires_in, int):
+            raise Unavailable("WeChat answered the token request without a token")
+        return token, expires_in
+
+    async def send_subscribe(
+        self, token: str, touser: str, template_id: str, data: dict[str, Any], page: str | None
+    ) -> Answer:
+        """Send one subscribe message; every outcome comes back as an :class:`Answer`."""
+
+        def send() -> Answer:
+            client = self._thread_client()
+            client.token_source = lambda: token
+            try:
+                client.wxa.send_subscribe_message(touser, template_id, data, page=page)
+            except WeChatClientException as exc:
+                return Answer(exc.errcode, str(exc.errmsg or "no answer"))
+            except (requests.RequestException, OSError) as exc:
+                # The connection may be half dead; the next send opens a fresh one.
+                client._http.close()
+                self._local.client = None
+                return Answer(None, f"{type(exc).__name__}: {exc}"[:200])
+            return Answer(0, "ok")
+
+        return await self.run(send)  # type: ignore[no-any-return]
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

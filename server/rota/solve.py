@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 
 from server.rota.check import violations
 from server.rota.explain import conflicting_rules, missed_goals, precheck
+from server.rota.greedy import greedy_rota
 from server.rota.model import RotaModel
 from server.rota.problem import Conflict, Placed, Problem, Solution
 
@@ -35,6 +36,7 @@ def _solver(p: Problem, limit: float) -> cp_model.CpSolver:
     s.parameters.linearization_level = 2
     s.parameters.cp_model_probing_level = 0
     s.parameters.symmetry_level = 0
+    s.parameters.polish_lp_solution = True
     if s.parameters.num_workers == 1:
         s.parameters.search_branching = cp_model.LP_SEARCH
     return s
@@ -75,6 +77,10 @@ def solve(p: Problem) -> Solution:
     rm.m.minimize(rm.soft)
     solver = _solver(p, p.time_limit - (time.monotonic() - started))
     status = solver.solve(rm.m)
+    if status == cp_model.UNKNOWN:
+        fallback = _fallback(rm, p, started)
+        if fallback is not None:
+            return fallback
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _explain_failure(p, status, started)
     placed = _placed(rm, solver)
@@ -94,6 +100,27 @@ def solve(p: Problem) -> Solution:
             "demands": float(len(rm.demands)),
             **{f"term_{k}": float(solver.value(v)) for k, v in rm.terms.items()},
         },
+    )
+
+
+def _fallback(rm: RotaModel, p: Problem, started: float) -> Solution | None:
+    """No rota within the time: offer the constructive one if it meets every hard rule
+    (and, for a re-solve, keeps the past), marked so that nobody mistakes it for optimal."""
+    keys = greedy_rota(rm)
+    placed = tuple(Placed(*k, trainee=not rm.certified[k]) for k in sorted(keys))
+    if violations(p, placed):
+        return None
+    changes = None
+    if p.change_from is not None:
+        window = {k for k in p.previous if k[1] >= p.change_from}
+        changes = len(window ^ {k for k in keys if k[1] >= p.change_from})
+    return Solution(
+        "feasible",
+        placed,
+        seconds=time.monotonic() - started,
+        missed=tuple(missed_goals(p, placed)),
+        changes=changes,
+        stats={"variables": float(len(rm.x)), "fallback": 1.0},
     )
 
 

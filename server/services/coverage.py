@@ -3,12 +3,11 @@ a household's timeline. Aggregates run in SQL so a street of 50,000 households s
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from tortoise import connections
+from tortoise.expressions import Q
 from tortoise.timezone import get_default_timezone
 
 from schemas.visits import Coverage, CoverageRow, CoverageWeek, Timeline, TimelineEntry
@@ -17,35 +16,17 @@ from server.auth.scope import ScopeRules, get_scoped, scoped
 from server.domain.errors import NotFound
 from server.domain.visits import BUILTIN_GROUPS
 from server.models.geo import Community, Grid, Household
-from server.models.people import Staff
-from server.models.visits import CustomGroup, Visit
+from server.models.people import ResidentHousehold, Staff
+from server.models.reports import Report
+from server.models.visits import CustomGroup, Visit, VisitReport
 from server.services.audit import audit
 from server.services.registry import HOUSEHOLD_SCOPE
 from server.services.schedule import community_zone
+from server.services.sql import query
 from server.services.visit_log import visit_out
 
 # Coverage is counts, no personal data: the street's dispatcher may see it too.
 COMMUNITY_SCOPE = ScopeRules(community="id", street="street_id")
-_PARAM = re.compile(r"\$\d+")
-
-
-async def _query(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    """Run SQL written with $n placeholders (each used once, in order) on either backend."""
-    conn = connections.get("default")
-    if conn.capabilities.dialect != "postgres":
-        sql = _PARAM.sub("?", sql)
-        zone = get_default_timezone()
-        # SQLite keeps times as text in the configured zone; compare like with like.
-        params = [
-            str(p.astimezone(zone))
-            if isinstance(p, datetime)
-            else p.isoformat()
-            if isinstance(p, date)
-            else p
-            for p in params
-        ]
-    _, rows = await conn.execute_query(sql, params)
-    return [dict(r) for r in rows]
 
 
 def _in(ids: list[int], start: int) -> tuple[str, list[int]]:
@@ -81,7 +62,7 @@ async def coverage(p: Principal, community_id: int | None, weeks: int) -> Covera
             as_of=today, total=empty, communities=[], grids=[], workers=[], groups=[], trend=[]
         )
     marks, vals = _in(ids, 3)
-    per_grid = await _query(
+    per_grid = await query(
         f"""SELECT s.community_id AS cid, b.grid_id AS gid, COUNT(*) AS n,
             SUM(CASE WHEN s.last_met_at IS NOT NULL AND s.next_due >= $1 THEN 1 ELSE 0 END) AS ok,
             SUM(CASE WHEN s.next_due < $2 THEN 1 ELSE 0 END) AS late,
@@ -93,7 +74,7 @@ async def coverage(p: Principal, community_id: int | None, weeks: int) -> Covera
         GROUP BY s.community_id, b.grid_id""",  # noqa: S608 - only placeholders are interpolated
         [today, today, *vals],
     )
-    per_group = await _query(
+    per_group = await query(
         f"""SELECT g.community_id AS cid, g.code AS code, COUNT(*) AS n,
             SUM(CASE WHEN s.last_met_at IS NOT NULL AND s.next_due >= $1 THEN 1 ELSE 0 END) AS ok,
             SUM(CASE WHEN s.next_due < $2 THEN 1 ELSE 0 END) AS late,
@@ -154,7 +135,7 @@ async def _trend(ids: list[int], today: date, zone: Any, weeks: int) -> list[Cov
         params += [bounds[i], bounds[i + 1], bounds[i], bounds[i + 1]]
     n = len(params)
     marks, vals = _in(ids, n + 3)
-    rows = await _query(
+    rows = await query(
         f"SELECT {', '.join(cols)} FROM visit WHERE started_at >= ${n + 1}"  # noqa: S608
         f" AND started_at < ${n + 2} AND community_id IN {marks}",
         [*params, bounds[0], bounds[-1], *vals],
@@ -169,10 +150,38 @@ async def _trend(ids: list[int], today: date, zone: Any, weeks: int) -> list[Cov
 
 
 async def timeline(p: Principal, household_id: int, limit: int = 200) -> Timeline:
-    """A household's visits (and reports, once linked), newest first. Audited as a read."""
+    """A household's visits and reports, newest first. Audited as a read."""
     h = await get_scoped(Household.all(), p, HOUSEHOLD_SCOPE, id=household_id)
     visits = await Visit.filter(household_id=h.id).order_by("-started_at").limit(limit)
     entries = [TimelineEntry(kind="visit", at=v.started_at, visit=visit_out(v)) for v in visits]
+    # Reports from the household: needs found on its visits, and what its verified
+    # residents reported in its community.
+    linked = await VisitReport.filter(household_id=h.id).values_list("report_id", "visit_id")
+    residents = await ResidentHousehold.filter(
+        household_id=h.id, verified_at__isnull=False
+    ).values_list("resident_id", flat=True)
+    found_on = {int(r): str(v) for r, v in linked}  # type: ignore[misc]
+    q = Q(id__in=list(found_on))
+    if residents:
+        q |= Q(resident_id__in=list(residents), community_id=h.community_id)
+    for r in await Report.filter(q).order_by("-created_at").limit(limit).select_related("category"):
+        entries.append(
+            TimelineEntry(
+                kind="report",
+                at=r.created_at,
+                report={
+                    "id": r.id,
+                    "title": r.title,
+                    "status": r.status.value,
+                    "category": r.category.code,
+                    "priority": r.priority.value,
+                    "owner_id": r.owner_id,
+                    "source": r.source,
+                    "visit_id": found_on.get(r.id),
+                    "created_at": r.created_at.isoformat(),
+                },
+            )
+        )
     entries.sort(key=lambda e: e.at, reverse=True)
     if p.is_staff:
         await audit(p, "household.timeline", "household", h.id, {"entries": len(entries)})

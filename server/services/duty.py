@@ -11,6 +11,7 @@ generation, which retires every cached hour at once on every server process.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -58,7 +59,7 @@ async def _local_day(community_id: int, at: datetime) -> date:
     return at.astimezone(ZoneInfo(c.time_zone if c else "Asia/Shanghai")).date()
 
 
-async def _hour_window(community_id: int, hour: datetime) -> dict[str, object]:
+async def _hour_window(community_id: int, hour: datetime) -> dict[str, Any]:
     """Everything needed to answer any moment of one hour: the shifts overlapping it, or
     the fallback list when no published rota covers the date."""
     end = hour + timedelta(hours=1)
@@ -88,11 +89,11 @@ async def _hour_window(community_id: int, hour: datetime) -> dict[str, object]:
     return {"source": "rota", "spans": spans}
 
 
-def _pick(window: dict[str, object], at: datetime) -> list[int]:
+def _pick(window: dict[str, Any], at: datetime) -> list[int]:
     if window["source"] == "all_active":
-        return list(window["ids"])  # type: ignore[call-overload]
+        return list(window["ids"])
     ts = at.timestamp()
-    here = [(sid, kind) for sid, kind, s, e in window["spans"] if s <= ts < e]  # type: ignore[attr-defined]
+    here = [(sid, kind) for sid, kind, s, e in window["spans"] if s <= ts < e]
     present = {sid for sid, kind in here if kind != PostKind.on_call.value}
     if not present:
         present = {sid for sid, _ in here}

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import time
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from server.domain.hours import DEFAULT_HOURS, Interval, OpeningHours
 from server.models.rota import Post, PostKind
 
 
-async def community_opening_hours(community_id: int) -> OpeningHours:
-    """Desks only: field visits and on-call duty do not make the office open. A community
-    that has not set up its posts keeps the default staggered timetable."""
-    posts = await Post.filter(community_id=community_id, active=True, kind=PostKind.desk)
+def post_opening_hours(hours: Iterable[Mapping[str, Any]]) -> OpeningHours:
+    """A post's stored openings ({weekday, start, end, min_staff}) as OpeningHours; an
+    opening that needs nobody does not count as open."""
     by_day: dict[int, list[Interval]] = {d: [] for d in range(7)}
-    for post in posts:
-        for h in post.hours:
-            if h.get("min_staff", 1) > 0:
-                by_day[h["weekday"]].append(
-                    (time.fromisoformat(h["start"]), time.fromisoformat(h["end"]))
-                )
-    if not posts or not any(by_day.values()):
-        return DEFAULT_HOURS
+    for h in hours:
+        if h.get("min_staff", 1) > 0:
+            by_day[h["weekday"]].append(
+                (time.fromisoformat(h["start"]), time.fromisoformat(h["end"]))
+            )
     return OpeningHours.from_mapping(by_day)
+
+
+async def community_opening_hours(
+    community_id: int, using_db: BaseDBAsyncClient | None = None
+) -> OpeningHours:
+    """Desks only: field visits and on-call duty do not make the office open. A community
+    that has not set up its desk hours keeps the default staggered timetable."""
+    posts = await Post.filter(community_id=community_id, active=True, kind=PostKind.desk).using_db(
+        using_db
+    )
+    hours = OpeningHours.union(post_opening_hours(p.hours) for p in posts)
+    return DEFAULT_HOURS if hours.is_empty() else hours

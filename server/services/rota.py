@@ -10,7 +10,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from schemas.rota import (
+from schemas.rota_plan import (
     AssignmentRef,
     ChangePublic,
     ConflictOut,
@@ -245,7 +245,7 @@ async def publish(p: Principal, rota_id: int) -> RotaSummary:
             await old.save(using_db=conn, update_fields=["status"])
         rota.status = RotaStatus.published
         rota.published_at = datetime.now(UTC)
-        rota.published_by_id = p.id  # type: ignore[attr-defined]
+        rota.published_by_id = p.id
         await rota.save(using_db=conn, update_fields=["status", "published_at", "published_by_id"])
         await RotaChange.create(
             rota_id=rota.id,
@@ -303,7 +303,7 @@ def change_public(c: RotaChange) -> ChangePublic:
         id=c.id,
         at=c.at,
         kind=c.kind,
-        actor_id=c.actor_id,  # type: ignore[attr-defined]
+        actor_id=c.actor_id,
         reason=c.reason,
         removed=[AssignmentRef.model_validate(x) for x in c.removed],
         added=[AssignmentRef.model_validate(x) for x in c.added],

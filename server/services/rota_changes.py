@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from schemas.rota import ResolveResult, SickRequest, SwapCreate, SwapPublic
+from schemas.rota_plan import ResolveResult, SickRequest, SwapCreate, SwapPublic
 from server.auth.principal import Principal
 from server.auth.scope import ScopeRules, get_scoped
 from server.domain.errors import Conflict, Invalid, NotFound
@@ -65,7 +65,7 @@ def swap_public(s: SwapRequest) -> SwapPublic:
                 )
             },
             "status": s.status.value,
-            "decided_by_id": s.decided_by_id,  # type: ignore[attr-defined]
+            "decided_by_id": s.decided_by_id,
         }
     )
 
@@ -176,7 +176,7 @@ async def _close(p: Principal, swap_id: int, status: SwapStatus, note: str) -> S
         if status == SwapStatus.cancelled and swap.requester_id != p.id:
             raise NotFound("rota_swap not found")
         swap.status, swap.decision_note = status, note
-        swap.decided_by_id, swap.decided_at = p.id, datetime.now(UTC)  # type: ignore[attr-defined]
+        swap.decided_by_id, swap.decided_at = p.id, datetime.now(UTC)
         await swap.save(using_db=conn)
         await audit(
             p, f"rota.swap.{status.value}", "rota_swap", swap.id, {"note": note}, using_db=conn
@@ -234,7 +234,7 @@ async def approve_swap(p: Principal, swap_id: int, note: str) -> SwapPublic:
                 a.trainee = not _certified(loaded, sid, a)
                 await a.save(using_db=conn, update_fields=["staff_id", "trainee"])
         swap.status, swap.decision_note = SwapStatus.approved, note
-        swap.decided_by_id, swap.decided_at = p.id, datetime.now(UTC)  # type: ignore[attr-defined]
+        swap.decided_by_id, swap.decided_at = p.id, datetime.now(UTC)
         await swap.save(using_db=conn)
         await _record(conn, p, rota, "swap", swap.reason or f"swap {swap.id}", removed, added)
     await invalidate_on_duty(rota.community_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime
 
-from schemas.rota import OnDuty, OnDutyPost, OnDutyStaff
+from schemas.rota_plan import OnDuty, OnDutyPost, OnDutyStaff
 from server.auth.principal import Principal
 from server.domain.errors import Invalid
 from server.models.people import Staff

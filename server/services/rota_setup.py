@@ -34,6 +34,7 @@ from server.models.rota import (
     ShiftTemplate,
 )
 from server.services.audit import audit
+from server.services.reports.sla import forget_hours
 
 BY_COMMUNITY = ScopeRules(community="community_id", street="community__street_id")
 BY_POST = ScopeRules(community="post__community_id", street="post__community__street_id")
@@ -113,6 +114,7 @@ async def create_post(p: Principal, community_id: int, data: PostCreate) -> Post
             using_db=conn,
         )
         await audit(p, "rota.post.create", "rota_post", post.id, {"code": data.code}, using_db=conn)
+    forget_hours(community_id)  # desk hours set the SLA clock
     return post_public(post)
 
 
@@ -130,6 +132,7 @@ async def update_post(p: Principal, post_id: int, data: PostUpdate) -> PostPubli
         await audit(
             p, "rota.post.update", "rota_post", post.id, {"fields": sorted(changes)}, using_db=conn
         )
+    forget_hours(post.community_id)
     return post_public(post)
 
 
@@ -142,6 +145,7 @@ async def delete_post(p: Principal, post_id: int) -> None:
         await Certification.filter(post_id=post_id).using_db(conn).delete()
         await post.delete(using_db=conn)
         await audit(p, "rota.post.delete", "rota_post", post_id, using_db=conn)
+    forget_hours(post.community_id)
 
 
 # -- shift templates -------------------------------------------------------------

@@ -3,12 +3,7 @@ side, so a street of twenty communities takes about as long as its slowest few."
 
 from __future__ import annotations
 
-from schemas.rota import (
-    Explanation,
-    GenerateRequest,
-    StreetDraft,
-    StreetDraftItem,
-)
+from schemas.rota_plan import Explanation, GenerateRequest, StreetDraft, StreetDraftItem
 from server.auth.principal import Principal
 from server.auth.scope import ensure_community
 from server.domain.errors import Forbidden, NotFound

@@ -3,7 +3,7 @@ and who may do what."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -117,6 +117,12 @@ async def test_generate_publish_grid_and_on_duty(app: Sanic, client: httpx.Async
         f"{API}/rotas/{rota_id}/publish", headers=auth(app, world.staff["worker"])
     )
     assert r.status_code == 403
+    before = await client.get(
+        f"{API}/communities/{c.id}/on-duty",
+        params={"at": "2026-12-01T09:00:00+08:00"},
+        headers=auth(app, world.staff["worker"]),
+    )
+    assert before.json()["source"] == "all_active"  # and now cached for that hour
     r = await client.post(
         f"{API}/rotas/{rota_id}/publish", headers=auth(app, world.staff["secretary"])
     )
@@ -203,11 +209,18 @@ async def test_swap_request_approval_and_denial(app: Sanic, client: httpx.AsyncC
         f"{API}/swaps/{swap_id}/approve", json={}, headers=auth(app, world.staff["worker2"])
     )
     assert r.status_code == 403
+    during = {"at": (mine.starts_at + timedelta(minutes=30)).isoformat()}
+    duty_url = f"{API}/communities/{world.communities[0].id}/on-duty"
+    r = await client.get(duty_url, params=during, headers=auth(app, sec))  # warms the cache
+    assert world.staff["worker"].id in r.json()["worker_ids"]
     r = await client.post(
         f"{API}/swaps/{swap_id}/approve", json={"note": "ok"}, headers=auth(app, sec)
     )
     assert r.status_code == 200 and r.json()["status"] == "approved"
     assert (await Assignment.get(id=mine.id)).staff_id == free.id
+    r = await client.get(duty_url, params=during, headers=auth(app, sec))
+    assert free.id in r.json()["worker_ids"]
+    assert world.staff["worker"].id not in r.json()["worker_ids"]
     ev = await OutboxEvent.filter(topic="rota.changed").get()
     assert ev.payload["kind"] == "swap" and ev.community_id == world.communities[0].id
     r = await client.get(f"{API}/rotas/{rota_id}/changes", headers=auth(app, sec))
@@ -377,3 +390,49 @@ async def test_post_update_and_delete(app: Sanic, client: httpx.AsyncClient) -> 
     )
     assert r.status_code == 200 and r.json()["active"] is False
     assert await AuditLog.filter(action="rota.post.update").exists()
+
+
+async def test_publish_rechecks_rules_and_supersedes(app: Sanic, client: httpx.AsyncClient) -> None:
+    world = await make_world()
+    setup = await make_rota_setup(world)
+    c = world.communities[0]
+    sec = auth(app, world.staff["secretary"])
+    first = (await _generate(app, client, world))["rota"]["id"]
+    busy = await Assignment.filter(rota_id=first).order_by("day", "id").first()
+    # Leave recorded after the draft was made: publishing must notice.
+    r = await client.post(
+        f"{API}/communities/{c.id}/leave",
+        json={"staff_id": busy.staff_id, "start_date": str(busy.day), "end_date": str(busy.day)},
+        headers=sec,
+    )
+    leave_id = r.json()["id"]
+    r = await client.post(f"{API}/rotas/{first}/publish", headers=sec)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "rota_stale"
+    assert "on leave" in r.json()["error"]["message"]
+    await client.delete(f"{API}/leave/{leave_id}", headers=sec)
+    r = await client.post(f"{API}/rotas/{first}/publish", headers=sec)
+    assert r.status_code == 200
+
+    second = (await _generate(app, client, world))["rota"]["id"]
+    r = await client.post(f"{API}/rotas/{second}/publish", headers=sec)
+    assert r.status_code == 200
+    assert (await Rota.get(id=first)).status == RotaStatus.superseded
+    r = await client.post(
+        f"{API}/communities/{c.id}/generate",
+        json={"start_date": "2026-12-03", "weeks": 1, "time_limit": 5},
+        headers=sec,
+    )
+    third = r.json()["rota"]["id"]
+    r = await client.post(f"{API}/rotas/{third}/publish", headers=sec)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "rota_overlap"
+
+    at = {"at": "2026-12-01T12:00:00+08:00", "post_id": setup.posts["intake"].id}
+    r = await client.get(f"{API}/communities/{c.id}/on-duty", params=at, headers=sec)
+    assert [p["code"] for p in r.json()["posts"]] == ["intake"]
+    assert r.json()["posts"][0]["staff"]
+    r = await client.get(
+        f"{API}/communities/{c.id}/on-duty",
+        params=at,
+        headers=auth(app, world.staff["other_worker"]),
+    )
+    assert r.status_code == 403

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from schemas.visits import DayPlan, DueList
 from server.models.visits import VisitSchedule
 from tests.support.factories import auth, make_world
 from tests.support.visits import make_area
@@ -43,6 +44,7 @@ async def test_due_list_is_the_workers_grids_in_walking_order(app, client, world
     r = await client.get("/api/v1/visits/due", headers=auth(app, w))
     assert r.status_code == 200
     body = r.json()
+    DueList.model_validate(body)  # the documented shape
     ids = [i["household_id"] for i in body["items"]]
     assert ids == [h2_2["id"], h2_5["id"], h10["id"]]  # 2号楼 before 10号楼, floors up
     assert other_grid["id"] not in ids and later["id"] not in ids
@@ -75,6 +77,7 @@ async def test_day_plan_takes_overdue_first_then_walks(app, client, world):
         await _set_due(h["id"], offset)
     r = await client.get("/api/v1/visits/plan", params={"capacity": 3}, headers=auth(app, w))
     plan = r.json()
+    DayPlan.model_validate(plan)
     chosen = {i["household_id"] for i in plan["items"]}
     assert chosen == {hs[5]["id"], hs[2]["id"], hs[3]["id"]}  # the three most overdue
     walk = [(i["building"], i["floor"]) for i in plan["items"]]

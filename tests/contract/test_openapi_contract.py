@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
+from server.api.openapi import path_template
 from server.app import create_app
 from server.config import Settings
 from tests.conftest import REDIS_URL, TEST_JWT_SECRET
@@ -55,7 +56,7 @@ CHECKS = [
 # Valid requests per operation: CONTRACT_EXAMPLES if set, else 12 shrinking towards 5 as
 # operations are added, so the whole run stays around a minute on two cores.
 EXAMPLES = os.environ.get("CONTRACT_EXAMPLES")
-BUDGET = 600
+BUDGET = 480
 
 
 def examples_per_operation(operations: int) -> tuple[int, int]:
@@ -140,10 +141,7 @@ def live(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 def _router_operations(app: Any) -> set[tuple[str, str]]:
     found = set()
     for route in app.router.routes:
-        path = "/" + "/".join(
-            "{" + part[1:-1].split(":")[0] + "}" if part.startswith("<") else part
-            for part in route.parts
-        )
+        path = "/" + "/".join(path_template(part) for part in route.parts)
         found |= {(m, path) for m in route.methods if m not in SKIP_METHODS}
     return found
 
@@ -202,7 +200,8 @@ def _exercise(
                 title = getattr(failure, "title", type(failure).__name__)
                 if title not in problems:
                     problems[title] = (
-                        f"{title} as {caller.name} ({mode.value} data): "
+                        f"{title} as {caller.name} ({mode.value} data), "
+                        f"HTTP {response.status_code}: "
                         f"{getattr(failure, 'message', str(failure)).strip()}\n"
                         f"    reproduce: {case.as_curl_command(headers=headers)}"
                     )

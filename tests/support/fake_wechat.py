@@ -6,13 +6,17 @@ cgi-bin/message/subscribe/send. It runs in its own thread (so synchronous wechat
 and other processes can reach it) or as a process: ``python -m tests.support.fake_wechat``.
 
 Tests script it: register login codes, queue errcodes for a path, add latency, or make
-it drop connections without answering.
+it drop connections without answering. Run as a process, it is scripted over HTTP under
+``/__fake__/`` (never a WeChat path): GET ``/__fake__/stats`` counts what it received per
+(touser, template, message), POST ``/__fake__/config`` sets templates, credits, latency
+and scripted answers.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import secrets
 import threading
@@ -58,6 +62,13 @@ class FakeState:
     credits: dict[str, dict[str, int]] | None = None
     sent: list[dict[str, Any]] = field(default_factory=list)
     requests: Counter[str] = field(default_factory=Counter)
+    # accepted sends per "touser|template_id|message key" (duplicates show up as > 1)
+    received: Counter[str] = field(default_factory=Counter)
+    in_flight: int = 0  # requests read but not yet answered
+    keep_sent: bool = True  # keep every body (off for long benchmark runs)
+    # stable_token: one token shared by every caller until near expiry or forced
+    stable: str | None = None
+    stable_window: int = 300  # a normal call in the last 5 minutes gets the next token
 
     def add_code(self, code: str, openid: str | None = None, unionid: str | None = None) -> str:
         openid = openid or "o" + secrets.token_hex(13)
@@ -72,6 +83,44 @@ class FakeState:
         self.tokens[token] = time.time() + self.token_ttl
         self.token_fetches += 1
         return token
+
+    def stable_token(self, force: bool) -> tuple[str, int]:
+        now = time.time()
+        current = self.stable
+        if current is not None and not force:
+            left = self.tokens.get(current, 0) - now
+            if left > self.stable_window:
+                return current, int(left)
+        if force and current is not None:
+            # Forcing invalidates the previous token at once, for everyone.
+            self.tokens.pop(current, None)
+        self.stable = self.new_token()
+        return self.stable, self.token_ttl
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "received": dict(self.received),
+            "accepted_total": sum(self.received.values()),
+            "token_fetches": self.token_fetches,
+            "in_flight": self.in_flight,
+            "requests": dict(self.requests),
+        }
+
+    def configure(self, body: dict[str, Any]) -> None:
+        if body.get("reset"):
+            self.received.clear()
+            self.sent.clear()
+            self.requests.clear()
+        if "templates" in body:
+            self.templates = body["templates"]
+        if "credits" in body:
+            self.credits = body["credits"]
+        if "latency" in body:
+            self.latency = float(body["latency"])
+        if "keep_sent" in body:
+            self.keep_sent = bool(body["keep_sent"])
+        for path, answers in (body.get("script") or {}).items():
+            self.script(path, *answers)
 
     def expire_all_tokens(self) -> None:
         for t in self.tokens:
@@ -91,6 +140,7 @@ class FakeWeChat:
         self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._conns: set[asyncio.Task[Any]] = set()
 
     @property
     def url(self) -> str:
@@ -98,6 +148,10 @@ class FakeWeChat:
 
     # -- HTTP plumbing -----------------------------------------------------
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._conns.add(task)
+            task.add_done_callback(self._conns.discard)
         try:
             while True:
                 line = await reader.readline()
@@ -113,10 +167,14 @@ class FakeWeChat:
                     headers[k.strip().lower()] = v.strip()
                 length = int(headers.get("content-length", "0") or 0)
                 raw = await reader.readexactly(length) if length else b""
-                if self.state.latency:
-                    await asyncio.sleep(self.state.latency)
-                with self._lock:
-                    answer = self.route(method, target, raw)
+                self.state.in_flight += 1
+                try:
+                    if self.state.latency and not target.startswith("/__fake__/"):
+                        await asyncio.sleep(self.state.latency)
+                    with self._lock:
+                        answer = self.route(method, target, raw)
+                finally:
+                    self.state.in_flight -= 1
                 if answer is None:  # scripted: drop the connection without answering
                     break
                 status, payload = answer
@@ -127,7 +185,7 @@ class FakeWeChat:
                     + body
                 )
                 await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError, ValueError):
+        except (ConnectionError, asyncio.IncompleteReadError, ValueError, asyncio.CancelledError):
             pass
         finally:
             writer.close()
@@ -137,6 +195,8 @@ class FakeWeChat:
         parts = urlsplit(target)
         path = parts.path.rstrip("/")
         q = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        if path.startswith("/__fake__/"):
+            return self._control(method, path, raw)
         s.requests[path] += 1
         if s.scripted.get(path):
             answer = s.scripted[path].popleft()
@@ -155,7 +215,13 @@ class FakeWeChat:
         if path == "/cgi-bin/token" and method == "GET":
             return 200, self._token(q.get("grant_type"), q.get("appid"), q.get("secret"))
         if path == "/cgi-bin/stable_token" and method == "POST":
-            return 200, self._token(body.get("grant_type"), body.get("appid"), body.get("secret"))
+            refused = self._credentials(
+                body.get("grant_type"), body.get("appid"), body.get("secret")
+            )
+            if refused:
+                return 200, refused
+            token, expires_in = s.stable_token(bool(body.get("force_refresh")))
+            return 200, {"access_token": token, "expires_in": expires_in}
         if path == "/cgi-bin/message/subscribe/send" and method == "POST":
             return 200, self._subscribe_send(q.get("access_token"), body)
         return 404, {"errcode": 404, "errmsg": "not found"}
@@ -181,7 +247,17 @@ class FakeWeChat:
             out["unionid"] = unionid
         return out
 
-    def _token(self, grant: str | None, appid: str | None, secret: str | None) -> dict[str, Any]:
+    def _control(self, method: str, path: str, raw: bytes) -> tuple[int, Any]:
+        if path == "/__fake__/stats" and method == "GET":
+            return 200, self.state.stats()
+        if path == "/__fake__/config" and method == "POST":
+            self.state.configure(json.loads(raw or b"{}"))
+            return 200, {"ok": True}
+        return 404, {"errcode": 404, "errmsg": "not found"}
+
+    def _credentials(
+        self, grant: str | None, appid: str | None, secret: str | None
+    ) -> dict[str, Any] | None:
         s = self.state
         if grant != "client_credential":
             return _err(40002)
@@ -189,7 +265,13 @@ class FakeWeChat:
             return _err(40013)
         if secret != s.secret:
             return _err(40125)
-        return {"access_token": s.new_token(), "expires_in": s.token_ttl}
+        return None
+
+    def _token(self, grant: str | None, appid: str | None, secret: str | None) -> dict[str, Any]:
+        refused = self._credentials(grant, appid, secret)
+        if refused:
+            return refused
+        return {"access_token": self.state.new_token(), "expires_in": self.state.token_ttl}
 
     def _subscribe_send(self, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
         s = self.state
@@ -212,8 +294,15 @@ class FakeWeChat:
             if left <= 0:
                 return _err(43101)
             s.credits[touser][template] = left - 1
-        s.sent.append(body)
-        return {"errcode": 0, "errmsg": "ok", "msgid": len(s.sent)}
+        key = hashlib.sha1(
+            json.dumps(
+                [body.get("page"), body["data"]], sort_keys=True, ensure_ascii=False
+            ).encode()
+        ).hexdigest()[:16]
+        s.received[f"{touser}|{template}|{key}"] += 1
+        if s.keep_sent:
+            s.sent.append(body)
+        return {"errcode": 0, "errmsg": "ok", "msgid": sum(s.received.values())}
 
     # -- running ----------------------------------------------------------
     async def start(self) -> None:
@@ -242,6 +331,10 @@ class FakeWeChat:
         async def shutdown() -> None:
             if self._server is not None:
                 self._server.close()
+            # Clients keep connections alive: end them before the loop goes away.
+            for task in list(self._conns):
+                task.cancel()
+            await asyncio.gather(*self._conns, return_exceptions=True)
             loop.stop()
 
         asyncio.run_coroutine_threadsafe(shutdown(), loop)
@@ -255,12 +348,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8900)
     parser.add_argument("--appid", default="wx-test-appid")
     parser.add_argument("--secret", default="test-secret")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per answer")
     args = parser.parse_args()
-    fake = FakeWeChat(FakeState(appid=args.appid, secret=args.secret), args.host, args.port)
+    state = FakeState(appid=args.appid, secret=args.secret, latency=args.latency, keep_sent=False)
+    fake = FakeWeChat(state, args.host, args.port)
 
     async def serve() -> None:
         await fake.start()
-        print(f"fake WeChat on {fake.url}", flush=True)
+        print(f"fake WeChat on {fake.url}", flush=True)  # the port, for --port 0
         await asyncio.Event().wait()
 
     asyncio.run(serve())

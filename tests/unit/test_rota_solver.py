@@ -264,3 +264,21 @@ def test_resolve_keeps_rules_and_the_past(problem: Problem, data: st.DataObject)
     assert not any(k[0] == sick and k[1] in days for k in after)
     lost = sum(1 for k in before if k[0] == sick and k[1] in days)
     assert lost <= again.changes == len(before ^ after)
+
+
+def test_constructive_fallback_meets_every_hard_rule() -> None:
+    """The rota offered when the solver finds none in its time is checked, not trusted."""
+    from bench.rota_bench import community
+    from server.rota.greedy import greedy_rota
+    from server.rota.model import RotaModel
+    from server.rota.problem import Placed
+
+    p = community(3, MONDAY)
+    rm = RotaModel(p).build()
+    keys = greedy_rota(rm)
+    placed = [Placed(*k, trainee=not rm.certified[k]) for k in keys]
+    assert keys and violations(p, placed) == []
+    starved = solve(replace(p, time_limit=0.1))
+    assert starved.ok and violations(p, starved.assignments) == []
+    if starved.stats.get("fallback"):
+        assert starved.objective is None and starved.status == "feasible"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
-from schemas.common import MAX_ID, TRIMMED, Id, Strict
+from schemas.common import INT_RANGE, MAX_ID, TRIMMED, Id, Strict
 
 
 class Sample(Strict):
@@ -46,3 +47,26 @@ def test_document_valid_text_is_accepted_unchanged(s: str) -> None:
         assert Sample(text=s).text == s
     else:
         assert s != s.strip() or "\x00" in s
+
+
+class Counts(Strict):
+    plain: int = 0
+    many: list[int] = []
+    big: int = Field(default=0, le=2**62)
+    big_optional: Annotated[int, Field(le=2**62)] | None = None
+    ref: Id | None = None
+
+
+def test_integers_without_bounds_fit_the_database() -> None:
+    high = INT_RANGE[1]
+    assert Counts(plain=high, many=[-high]).plain == high
+    for bad in ({"plain": high + 1}, {"plain": -(2**40)}, {"many": [1, 2**31]}):
+        with pytest.raises(ValidationError, match="integers here"):
+            Counts.model_validate(bad)
+    # A field that declares its own bounds keeps them, even inside an optional.
+    assert Counts(big=2**40, big_optional=2**40).big == 2**40
+    props = Counts.model_json_schema()["properties"]
+    assert (props["plain"]["minimum"], props["plain"]["maximum"]) == INT_RANGE
+    assert props["many"]["items"]["maximum"] == INT_RANGE[1]
+    assert props["big"]["maximum"] == 2**62 and "minimum" not in props["big"]
+    assert props["ref"]["anyOf"][0] == {"type": "integer", "minimum": 1, "maximum": MAX_ID}

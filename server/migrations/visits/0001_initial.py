@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('core', '0001_initial')]
+    dependencies = [('core', '0001_initial'), ('reports', '0001_initial')]
 
     initial = True
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             name='Member',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('household', fields.ForeignKeyField('core.Household', source_field='household_id', db_constraint=True, to_field='id', related_name='members', on_delete=OnDelete.CASCADE)),
+                ('household', fields.ForeignKeyField('core.Household', source_field='household_id', db_index=True, db_constraint=True, to_field='id', related_name='members', on_delete=OnDelete.CASCADE)),
                 ('name', fields.CharField(max_length=64)),
                 ('birth_year', fields.SmallIntField(null=True)),
                 ('phone', fields.CharField(default='', max_length=24)),
@@ -85,6 +85,19 @@ class Migration(migrations.Migration):
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
             options={'table': 'visit_policy', 'app': 'visits', 'pk_attr': 'id', 'table_description': 'How often a community visits: days per priority group, and the default for all.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='VisitReport',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('visit', fields.ForeignKeyField('visits.Visit', source_field='visit_id', db_constraint=True, to_field='id', related_name='reports', on_delete=OnDelete.RESTRICT)),
+                ('household', fields.ForeignKeyField('core.Household', source_field='household_id', db_constraint=True, to_field='id', related_name='visit_reports', on_delete=OnDelete.RESTRICT)),
+                ('need', fields.CharField(max_length=32)),
+                ('report', fields.ForeignKeyField('reports.Report', source_field='report_id', db_constraint=True, to_field='id', related_name='visit_links', on_delete=OnDelete.RESTRICT)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'visit_report', 'app': 'visits', 'unique_together': (('visit', 'need'),), 'indexes': [Index(fields=['household_id', 'created_at'])], 'pk_attr': 'id', 'table_description': 'A need found on a visit that became a report, owned by the worker who found it.'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -106,7 +106,7 @@ async def create_report(
         owner = await Staff.get_or_none(id=owner_id, active=True)
         if owner is None or (owner.role == Role.worker and owner.community_id != community.id):
             raise Invalid("the owner must be an active worker of the community")
-    clock = sla.clock_for(community.id)
+    clock = await sla.clock_for(community.id)
     due = sla.plan(clock, now, catalogue.budget(info, priority))
     loc = body.location
     if owner_id is not None:

@@ -47,7 +47,7 @@ async def dispatch(
             code="unknown_department",
             details={"department_ids": bad},
         )
-    clock = sla.clock_for(report.community_id)
+    clock = await sla.clock_for(report.community_id)
     async with in_transaction() as conn:
         report = await lock_report(conn, report_id)
         actors = await relations(p, report, conn)

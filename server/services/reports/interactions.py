@@ -139,7 +139,9 @@ async def reclassify(
         report.priority = new_prio  # type: ignore[assignment]
         report.category_id = info.id
         due = sla.plan(
-            sla.clock_for(report.community_id), report.created_at, catalogue.budget(info, new_prio)
+            await sla.clock_for(report.community_id, using_db=conn),
+            report.created_at,
+            catalogue.budget(info, new_prio),
         )
         report.accept_due, report.respond_due, report.resolve_due = (
             due.accept,

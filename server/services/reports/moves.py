@@ -57,7 +57,7 @@ async def apply(
     out = decide(report.status, move, actors, note)
     info = await catalogue.category_by_id(report.category_id)
     prio = report.priority.value
-    clock = sla.clock_for(report.community_id)
+    clock = await sla.clock_for(report.community_id, using_db=conn)
     if out.resumes and report.paused_at is not None:
         for name in ("accept_due", "respond_due", "resolve_due"):
             setattr(

@@ -60,7 +60,7 @@ async def duty_pool(
 ) -> tuple[list[int], str]:
     """Who may be given a report now, and why. Read before the transaction opens, so a
     transaction never waits for a second pooled connection while holding one."""
-    if sla.clock_for(community_id).is_open(at):
+    if (await sla.clock_for(community_id)).is_open(at):
         pool = await on_duty_worker_ids(community_id, at)
         if pool or not urgent:
             return pool, "on_duty" if pool else "nobody_on_duty"

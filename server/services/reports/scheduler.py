@@ -84,7 +84,7 @@ async def assign_waiting(now: datetime, tick: Tick) -> None:
             if chosen is None:
                 continue
             await ownership.add_load(conn, chosen, r.priority.value, +1, at=now)
-            clock = sla.clock_for(r.community_id)
+            clock = await sla.clock_for(r.community_id, using_db=conn)
             r.owner_id, r.owner_since, r.updated_at = chosen, now, now
             # The accept clock starts when someone is there to accept.
             r.accept_due = clock.add(
@@ -157,7 +157,7 @@ async def pass_on(now: datetime, worker: str, tick: Tick) -> None:
                 previous = r.owner_id
                 chosen = await ownership.choose_owner(conn, pool, exclude=previous)
                 secretaries = await _managers(r.community_id, r.street_id, 1)
-                clock = sla.clock_for(r.community_id)
+                clock = await sla.clock_for(r.community_id, using_db=conn)
                 r.accept_due = clock.add(
                     now, timedelta(minutes=catalogue.budget(info, r.priority.value)[0])
                 )
@@ -224,7 +224,7 @@ async def _escalate_one(rid: int, now: datetime, worker: str, tick: Tick) -> Non
             if r is None or r.status not in OPEN or r.paused_at is not None or r.due_at >= now:
                 return
             deadline = "respond" if r.first_response_at is None else "resolve"
-            clock = sla.clock_for(r.community_id)
+            clock = await sla.clock_for(r.community_id, using_db=conn)
             level = 2 if now >= clock.add(r.due_at, STREET_AFTER) else 1
             if level <= r.escalation_level:
                 return

@@ -7,12 +7,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
+from time import monotonic
 from typing import Protocol
 
 from tortoise import timezone
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from server.domain.calendar import BusinessClock, CalendarNotCovered, HolidayCalendar
-from server.domain.hours import DEFAULT_HOURS, OpeningHours
+from server.domain.hours import OpeningHours
 
 log = logging.getLogger("linli.reports.sla")
 
@@ -35,9 +37,34 @@ def in_db_zone(at: datetime | None) -> datetime:
     return current_time() if at is None else timezone.localtime(at)
 
 
-def community_hours(community_id: int) -> OpeningHours:
-    """The hours a community's desks are open. One seam: the rota's posts will feed it."""
-    return DEFAULT_HOURS
+# How long a worker trusts its copy of a community's hours. Posts change rarely; the
+# worker that changes one forgets its copy at once, the others within this many seconds.
+HOURS_TTL = 60.0
+_hours: dict[int, tuple[float, OpeningHours]] = {}
+
+
+def forget_hours(community_id: int | None = None) -> None:
+    if community_id is None:
+        _hours.clear()
+    else:
+        _hours.pop(community_id, None)
+
+
+async def community_hours(
+    community_id: int, using_db: BaseDBAsyncClient | None = None
+) -> OpeningHours:
+    """The hours a community's desks are open: the union of its desk posts' hours from
+    the rota (staggered openings included), or the default timetable before it has any."""
+    from server.services.opening_hours import community_opening_hours
+
+    now = monotonic()
+    hit = _hours.get(community_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    # Inside a transaction read on its connection: SQLite has only the one.
+    hours = await community_opening_hours(community_id, using_db)
+    _hours[community_id] = (now + HOURS_TTL, hours)
+    return hours
 
 
 @cache
@@ -98,8 +125,10 @@ def _clock_for_hours(hours: OpeningHours, tz: str) -> SlaClock:
     return SlaClock(hours, tz)
 
 
-def clock_for(community_id: int, tz: str = "Asia/Shanghai") -> Clock:
-    return _clock_for_hours(community_hours(community_id), tz)
+async def clock_for(
+    community_id: int, tz: str = "Asia/Shanghai", *, using_db: BaseDBAsyncClient | None = None
+) -> Clock:
+    return _clock_for_hours(await community_hours(community_id, using_db), tz)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,249 @@
+"""Visits at street scale on PostgreSQL: a worker's due list under 16 concurrent
+connections and the street coverage report, beside the bare Tortoise list floor.
+
+    python -m bench.visits_bench                      # 50,000 households, 1,000,000 visits
+    python -m bench.visits_bench --households 5000 --visits 100000   # a quicker run
+
+Creates (and afterwards drops, unless --keep) its own database, applies the migrations,
+seeds with COPY, runs the real Sanic server on 127.0.0.1 in a child process and drives it
+with a bounded asyncio load generator over keep-alive connections.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from bench.visits_seed import seed
+from server.auth.principal import Principal
+from server.auth.tokens import TokenSigner
+from server.db import migrate
+from server.models.people import Role
+
+SECRET = "bench-" + secrets.token_hex(24)
+TARGET_DUE_P99_MS = 30.0
+TARGET_COVERAGE_MS = 500.0
+
+
+class Conn:
+    """A keep-alive HTTP/1.1 connection: the lightest client, so the server is measured."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str, token: str | None) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
+        auth = f"Authorization: Bearer {token}\r\n" if token else ""
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n{auth}\r\n".encode())
+        await self.writer.drain()
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def load(port: int, paths: list[tuple[str, str | None]], concurrency: int) -> list[float]:
+    """Send every request, at most ``concurrency`` in flight; latencies in ms."""
+    queue = list(reversed(paths))
+    times: list[float] = []
+
+    async def run() -> None:
+        c = Conn(port)
+        try:
+            while queue:
+                path, token = queue.pop()
+                t = time.perf_counter()
+                status, body = await c.get(path, token)
+                times.append((time.perf_counter() - t) * 1000)
+                if status != 200:
+                    raise RuntimeError(f"{path}: {status} {body[:200]!r}")
+        finally:
+            c.close()
+
+    await asyncio.gather(*(run() for _ in range(concurrency)))
+    return times
+
+
+def pct(xs: list[float], p: float) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
+
+
+def line(name: str, value: float, target: str, floor: str) -> str:
+    return f"  {name:<38} {value:9.1f} ms   target {target:<10} floor {floor}"
+
+
+async def wait_up(port: int, proc: subprocess.Popen[bytes]) -> None:
+    for _ in range(300):
+        if proc.poll() is not None:
+            raise RuntimeError("the server exited")
+        c = Conn(port)
+        try:
+            if (await c.get("/healthz", None))[0] == 200:
+                return
+        except (OSError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            c.close()
+        await asyncio.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+async def run(a: argparse.Namespace) -> None:
+    parts = urlsplit(a.database_url.replace("postgres://", "postgresql://", 1))
+    name = f"linli_bench_visits_{os.getpid()}"
+    admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = urlunsplit(parts._replace(path=f"/{name}", scheme="postgres"))
+    proc = None
+    try:
+        await migrate(url)
+        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+        t = time.perf_counter()
+        seeded = await seed(conn, a.households, a.visits, random.Random(7))
+        await conn.close()
+        print(
+            f"seeded {seeded.households} households, {seeded.visits} visits, "
+            f"{len(seeded.workers)} workers in {time.perf_counter() - t:.1f} s"
+        )
+        signer = TokenSigner(SECRET, 3600, 3600)
+
+        def token(sid: int, role: Role, cid: int | None) -> str:
+            p = Principal("staff", sid, "", 0, role, cid, seeded.street_id, None)
+            return signer.access(p).token
+
+        workers = [(token(w, Role.worker, c), w) for w, c in seeded.workers]
+        dispatcher = token(seeded.dispatcher_id, Role.street_dispatcher, None)
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"{url}?minsize=4&maxsize={a.pool}",
+            "JWT_SECRET": SECRET,
+            "LINLI_ENV": "development",
+            "PORT": str(a.port),
+            "WORKERS": str(a.workers),
+            "REDIS_URL": a.redis_url or "",
+            "REDIS_PREFIX": f"benchv{secrets.token_hex(3)}:",
+            "PYTHONPATH": os.getcwd(),
+        }
+        proc = subprocess.Popen(  # noqa: ASYNC220 - starts the server, does not wait
+            [sys.executable, "-m", "bench.visits_server"], env=env, start_new_session=True
+        )
+        await wait_up(a.port, proc)
+        rng = random.Random(11)
+        due = [("/api/v1/visits/due", tok) for tok, _ in workers]
+        await load(a.port, [due[i % len(due)] for i in range(300)], a.concurrency)  # warm-up
+        comms = sorted({c for _, c in seeded.workers})
+        floor_paths = [
+            (f"/bench/floor/households?community_id={rng.choice(comms)}", None)
+            for _ in range(a.requests)
+        ]
+        await load(a.port, floor_paths[:300], a.concurrency)
+        floor = await load(a.port, floor_paths, a.concurrency)
+        due_t = await load(a.port, [rng.choice(due) for _ in range(a.requests)], a.concurrency)
+        plan = await load(
+            a.port, [("/api/v1/visits/plan", tok) for tok, _ in workers][:200], a.concurrency
+        )
+        cov = await load(a.port, [("/api/v1/visits/coverage", dispatcher)] * 12, 1)
+        one = Conn(a.port)
+        _, body = await one.get("/api/v1/visits/due", workers[0][0])
+        one.close()
+        print(
+            f"\nvisits bench: {seeded.households} households, {seeded.visits} visits, "
+            f"{a.concurrency} connections, {a.requests} requests per list "
+            f"(one due list is {len(body)} bytes)"
+        )
+        fp50, fp99 = pct(floor, 50), pct(floor, 99)
+        print(line("bare Tortoise list (floor) p50", fp50, "-", "-"))
+        print(line("bare Tortoise list (floor) p99", fp99, "-", "-"))
+        print(line("worker due list p50", pct(due_t, 50), "-", f"{fp50:.1f} ms"))
+        print(
+            line(
+                "worker due list p99",
+                pct(due_t, 99),
+                f"<= {TARGET_DUE_P99_MS:.0f} ms",
+                f"{fp99:.1f} ms",
+            )
+        )
+        print(line("worker day plan p99", pct(plan, 99), "-", f"{fp99:.1f} ms"))
+        print(
+            line(
+                "street coverage report median",
+                statistics.median(cov),
+                f"<= {TARGET_COVERAGE_MS:.0f} ms",
+                f"{fp50:.1f} ms",
+            )
+        )
+        print(
+            line(
+                "street coverage report max",
+                max(cov),
+                f"<= {TARGET_COVERAGE_MS:.0f} ms",
+                f"{fp99:.1f} ms",
+            )
+        )
+        ok = pct(due_t, 99) <= TARGET_DUE_P99_MS and max(cov) <= TARGET_COVERAGE_MS
+        print("\nresult:", "targets met" if ok else "TARGET MISSED")
+    finally:
+        if proc is not None:
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        if not a.keep:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            print(f"kept database {name}")
+        await admin.close()
+
+
+def cli() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+    )
+    ap.add_argument("--households", type=int, default=50_000)
+    ap.add_argument("--visits", type=int, default=1_000_000)
+    ap.add_argument("--requests", type=int, default=3000)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--pool", type=int, default=10, help="database pool size per worker")
+    ap.add_argument("--workers", type=int, default=2, help="Sanic worker processes")
+    ap.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL"),
+        help="broker for token revocation checks (default: in-process)",
+    )
+    ap.add_argument("--port", type=int, default=8931)
+    ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    return ap.parse_args()
+
+
+def main() -> None:
+    asyncio.run(run(cli()))
+
+
+if __name__ == "__main__":
+    main()

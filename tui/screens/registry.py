@@ -1,0 +1,60 @@
+"""Which screens exist, which key opens each, and who may use it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.screen import Screen
+
+from tui.screens.login import LoginScreen
+
+
+@dataclass(frozen=True, slots=True)
+class WorkMode:
+    key: str
+    mode: str
+    label: str
+    screen: Callable[[], Screen[None]]
+    roles: frozenset[str] | None = None  # None: every staff role
+
+
+ROTA_ROLES = frozenset({"worker", "secretary", "admin"})
+
+
+def _modes() -> list[WorkMode]:
+    # Imported here so a screen module can import the registry without a cycle.
+    from tui.screens.activity import ActivityScreen
+    from tui.screens.board import BoardScreen
+    from tui.screens.ops import OpsScreen
+    from tui.screens.rota import RotaScreen
+    from tui.screens.visits import VisitsScreen
+
+    return [
+        WorkMode("f2", "board", "Triage 工单", BoardScreen),
+        WorkMode(
+            "f3", "rota", "Rota 排班", RotaScreen, frozenset({"worker", "secretary", "admin"})
+        ),
+        WorkMode("f4", "visits", "Visits 走访", VisitsScreen, frozenset({"worker", "secretary"})),
+        WorkMode("f5", "ops", "Notify 通知运维", OpsScreen, frozenset({"secretary", "admin"})),
+        WorkMode("f6", "activity", "Activity 动态", ActivityScreen),
+    ]
+
+
+WORK_MODES: list[WorkMode] = _modes()
+SCREENS: dict[str, Callable[[], Screen[None]]] = {m.mode: m.screen for m in WORK_MODES}
+
+
+def help_sections() -> list[tuple[str, type[Screen[None]]]]:
+    """Each screen's own keys, in the order a person meets them."""
+    from tui.screens.detail import DetailScreen
+    from tui.screens.forms import Form
+
+    sections: list[tuple[str, type[Screen[None]]]] = [("Sign-in 登录", LoginScreen)]
+    for m in WORK_MODES:
+        if isinstance(m.screen, type):
+            sections.append((m.label, m.screen))
+            if m.mode == "board":
+                sections.append(("Report detail 工单详情", DetailScreen))
+    sections.append(("Forms 表单", Form))  # type: ignore[arg-type]
+    return sections

@@ -1,0 +1,124 @@
+"""A report in full for staff: header, description, place, photos, legs, meetings, timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from schemas.reports import ReportStaff, TimelineEvent
+from tui.widgets.cells import STATUS, countdown_text, priority_text, status_text
+from tui.widgets.report_table import Labels
+
+KIND = {
+    "created": "报事 reported",
+    "assigned": "分派 assigned",
+    "passed_on": "转派 passed on",
+    "claim": "认领 claimed",
+    "accept": "受理 accepted",
+    "dispatch": "派单 dispatched",
+    "start": "处置 started",
+    "wait": "待补充 waiting",
+    "resume": "继续 resumed",
+    "resolve": "办理 resolved",
+    "close": "回访办结 closed",
+    "confirm": "居民确认 confirmed",
+    "not_fixed": "未解决 not fixed",
+    "reopen": "重开 reopened",
+    "reject": "退回 rejected",
+    "merge": "合并 merged",
+    "merged_in": "并入 merged in",
+    "comment": "回复 reply",
+    "note": "内部备注 note",
+    "leg_accepted": "部门受理 leg accepted",
+    "leg_reported": "部门反馈 leg reported",
+    "leg_overdue": "部门超时 leg overdue",
+    "summons": "约请 summons",
+    "joint_meeting": "联席会议 joint meeting",
+    "reclassified": "调整 changed",
+    "escalated": "升级 escalated",
+    "rated": "评价 rated",
+}
+
+
+def _when(at: datetime, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%m-%d %H:%M")
+
+
+def timeline_table(events: list[TimelineEvent], zone: ZoneInfo) -> Table:
+    t = Table.grid(padding=(0, 1), expand=True)
+    t.add_column("when", no_wrap=True, style="dim")
+    t.add_column("who", no_wrap=True, max_width=12)
+    t.add_column("what", ratio=1)
+    for e in events:
+        what = Text(KIND.get(e.kind, e.kind), style="bold")
+        if e.to_status:
+            label = STATUS.get(e.to_status, (e.to_status, ""))[0]
+            what.append(" → ").append_text(status_text(e.to_status) if label else Text(e.to_status))
+        if not e.public:
+            what.append(" [内部 internal]", style="magenta")
+        if e.note:
+            what.append("\n" + e.note, style="")
+        t.add_row(_when(e.at, zone), Text(e.actor, overflow="ellipsis"), what)
+    return t
+
+
+def report_header(r: ReportStaff, labels: Labels, now: datetime) -> Text:
+    head = Text.assemble(
+        (f"#{r.id} ", "bold"),
+        (r.title, "bold"),
+        "\n",
+        status_text(r.status),
+        "  ",
+        priority_text(r.priority),
+        f"  {labels.category(r.category)}  {labels.community(r.community_id)}",
+        f"  负责人 {labels.owner(r.owner_id)}  时限 ",
+        countdown_text(r.due_at, now, paused=r.paused),
+    )
+    if r.escalation_level:
+        head.append(f"  升级 L{r.escalation_level}", style="bold red")
+    return head
+
+
+def report_body(
+    r: ReportStaff, labels: Labels, server: str, zone: ZoneInfo, now: datetime
+) -> RenderableType:
+    parts: list[RenderableType] = [Text(r.description + "\n")]
+    if r.location is not None:
+        loc = r.location
+        parts.append(
+            Text(f"地点 {loc.address or '—'}  ({loc.lat:.5f}, {loc.lng:.5f})", style="cyan")
+        )
+    if r.photos:
+        links = Text("照片 ")
+        for i, sha in enumerate(r.photos, 1):
+            url = f"{server}/api/v1/reports/{r.id}/photos/{sha}"
+            links.append(f"[{i}]", style=f"underline link {url}").append(" ")
+        parts.append(links)
+    if r.reject_reason:
+        parts.append(Text(f"退回 referral: {r.reject_reason}", style="yellow"))
+    if r.merged_into:
+        parts.append(Text(f"合并到 merged into #{r.merged_into}", style="yellow"))
+    if r.legs:
+        legs = Table(title="派单 Dispatch legs", expand=True, title_justify="left", box=None)
+        for col in ("部门", "状态", "时限", "结果"):
+            legs.add_column(col, overflow="fold")
+        for leg in r.legs:
+            legs.add_row(
+                leg.department_name,
+                leg.status,
+                countdown_text(None if leg.reported_at else leg.due_at, now),
+                leg.result or leg.instructions or "",
+            )
+        parts.append(legs)
+    for m in r.meetings:
+        kind = "约请 summons" if m.kind == "summons" else "联席会议 joint meeting"
+        parts.append(
+            Text(f"{kind} {m.held_on}: {'、'.join(m.participants)} — {m.outcome}", style="yellow")
+        )
+    parts.append(Text("\n时间线 Timeline", style="bold underline"))
+    parts.append(timeline_table(r.timeline, zone))
+    return Group(*parts)
