@@ -76,9 +76,18 @@ class AlwaysOpen:
         return at
 
 
+def fixed_clock(clock: Any) -> Any:
+    """A stand-in for ``sla.clock_for`` that always answers ``clock``."""
+
+    async def clock_for(community_id: int, tz: str = "", *, using_db: Any = None) -> Any:
+        return clock
+
+    return clock_for
+
+
 @pytest.fixture(autouse=True)
 def always_open(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sla, "clock_for", lambda community_id, tz="": AlwaysOpen())
+    monkeypatch.setattr(sla, "clock_for", fixed_clock(AlwaysOpen()))
 
 
 @pytest.fixture

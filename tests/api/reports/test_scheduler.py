@@ -11,7 +11,7 @@ from tortoise import timezone
 from server.models.records import OutboxEvent
 from server.models.reports import Escalation, Report
 from server.services.reports import scheduler, sla
-from tests.api.reports.conftest import AlwaysOpen, Ctx
+from tests.api.reports.conftest import AlwaysOpen, Ctx, fixed_clock
 
 
 class ClosedClock:
@@ -37,14 +37,14 @@ def _key(ctx: Ctx, staff_id: int | None) -> str | None:
 async def test_off_hours_waits_but_urgent_goes_to_the_on_call(
     ctx: Ctx, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sla, "clock_for", lambda community_id, tz="": ClosedClock())
+    monkeypatch.setattr(sla, "clock_for", fixed_clock(ClosedClock()))
     quiet = (await ctx.report(category="greening"))["id"]
     urgent = (await ctx.report(category="elevator", description="电梯困人"))["id"]
     assert (await Report.get(id=quiet)).owner_id is None
     assert _key(ctx, (await Report.get(id=urgent)).owner_id) == "dispatcher"
     tick = await scheduler.run_once()
     assert tick.assigned == []  # still shut
-    monkeypatch.setattr(sla, "clock_for", lambda community_id, tz="": AlwaysOpen())
+    monkeypatch.setattr(sla, "clock_for", fixed_clock(AlwaysOpen()))
     tick = await scheduler.run_once()
     assert tick.assigned == [quiet]
     assert _key(ctx, (await Report.get(id=quiet)).owner_id) in ("worker", "worker2")

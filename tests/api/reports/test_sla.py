@@ -75,7 +75,7 @@ async def test_waiting_on_the_resident_stops_the_clock(ctx: Ctx, real_calendar: 
         r.id, resident_principal(ctx.alice), Move.resume, now=at(2026, 11, 23, 15, 0)
     )
     after = (await Report.get(id=r.id)).resolve_due
-    clock = REAL_CLOCK(r.community_id)
+    clock = await REAL_CLOCK(r.community_id)
     assert clock.between(before, after) == timedelta(hours=5)
 
 
