@@ -73,7 +73,10 @@ class Desks:
 
 
 def desks(monkeypatch: pytest.MonkeyPatch, *, open_: bool) -> None:
-    monkeypatch.setattr(sla, "clock_for", lambda community_id, *a: Desks(open_))
+    async def clock_for(community_id: int, *a: object, **kw: object) -> Desks:
+        return Desks(open_)
+
+    monkeypatch.setattr(sla, "clock_for", clock_for)
 
 
 def xml(r: httpx.Response) -> ET.Element:
