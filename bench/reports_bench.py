@@ -17,6 +17,7 @@ import os
 import random
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -266,6 +267,12 @@ async def load_seeded(url: str) -> Seeded:
     return Seeded(sorted(workers), workers, residents)
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 async def check_owners(url: str, since: datetime) -> None:
     """Every report the run created must have an owner: the create measured the real path."""
     import asyncpg
@@ -455,7 +462,7 @@ async def main_async(args: argparse.Namespace) -> None:
             "JWT_SECRET": JWT_SECRET,
             "JOB_INTERVAL": "0",
             "LINLI_ENV": "development",
-            "PORT": str(args.port),
+            "PORT": str(args.port or free_port()),
             "WORKERS": str(args.workers),
             "REDIS_URL": args.redis_url or "",
             "REDIS_PREFIX": f"bench{secrets.token_hex(3)}:",
@@ -466,7 +473,7 @@ async def main_async(args: argparse.Namespace) -> None:
             env=env,
             start_new_session=True,
         )
-        base = f"http://127.0.0.1:{args.port}"
+        base = f"http://127.0.0.1:{env['PORT']}"
         async with httpx.AsyncClient(timeout=1) as probe:
             for _ in range(120):
                 try:
@@ -511,7 +518,7 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=1_000_000)
     ap.add_argument("--communities", type=int, default=200)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--port", type=int, default=0, help="0 picks a free port")
     ap.add_argument("--pool", type=int, default=20, help="database connections per worker")
     ap.add_argument("--conc", type=lambda s: [int(x) for x in s.split(",")], default=[16, 64])
     ap.add_argument("--requests", type=int, default=3000, help="at most this many per measurement")

@@ -19,7 +19,6 @@ MoveName = Literal[
     "close", "confirm", "not_fixed", "reopen", "reject", "merge",
 ]  # fmt: skip
 TabName = Literal["new", "mine", "overdue", "department", "all"]
-Sha256 = Field(pattern=r"^[0-9a-f]{64}$")
 
 
 class Location(Strict):

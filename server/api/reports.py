@@ -122,7 +122,8 @@ def _category_admin(c: catalogue.CategoryInfo) -> CategoryAdmin:
 @bp.post("/")
 @access(roles=(Role.worker, Role.secretary, Role.street_dispatcher, Role.admin), residents=True)
 @body(ReportCreate)
-@returns(CreatedReport, 201, 409)
+@returns(CreatedReport, 201)
+@returns(CreatedReport, 200)
 async def create(request: Request) -> HTTPResponse:
     """Report a matter. Send Idempotency-Key: a retry answers the original report (200)."""
     p = request.ctx.principal

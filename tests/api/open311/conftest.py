@@ -13,7 +13,6 @@ from sanic import Sanic
 
 from server.services.reports import sla
 from server.services.reports.catalogue import seed_catalogue
-from tests.support.clocks import fixed_clock
 from tests.support.factories import World, auth, make_world
 
 
@@ -74,7 +73,10 @@ class Desks:
 
 
 def desks(monkeypatch: pytest.MonkeyPatch, *, open_: bool) -> None:
-    monkeypatch.setattr(sla, "clock_for", fixed_clock(Desks(open_)))
+    async def clock_for(community_id: int, *a: object, **kw: object) -> Desks:
+        return Desks(open_)
+
+    monkeypatch.setattr(sla, "clock_for", clock_for)
 
 
 def xml(r: httpx.Response) -> ET.Element:

@@ -6,23 +6,35 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 from tortoise import connections, timezone
 
 from schemas.reports import ReportCreate
+from server.broker import Broker
 from server.domain.errors import Conflict
 from server.domain.lifecycle import Move
 from server.models.people import Role, Staff
 from server.models.reports import Report, ReportEvent, WorkerLoad
 from server.services import reports as svc
 from server.services.auth import resident_principal, staff_principal
+from server.services.duty import use_broker
 from server.services.reports import ownership
 from server.services.reports.catalogue import seed_catalogue
 from tests.support.factories import make_resident, make_staff, make_world
 
 pytestmark = pytest.mark.postgres
 ROUNDS = 6  # without the lock, the race has this many chances to show itself
+
+
+@pytest.fixture(autouse=True)
+def duty_cache(broker: Broker) -> Iterator[None]:
+    # The on-duty cache lives in the broker the app installs; these tests have no app,
+    # so give it this test's broker rather than one left behind by an earlier test.
+    use_broker(broker)
+    yield
+    use_broker(None)
 
 
 @pytest.fixture

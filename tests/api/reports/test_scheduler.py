@@ -11,8 +11,7 @@ from tortoise import timezone
 from server.models.records import OutboxEvent
 from server.models.reports import Escalation, Report
 from server.services.reports import scheduler, sla
-from tests.api.reports.conftest import AlwaysOpen, Ctx
-from tests.support.clocks import fixed_clock
+from tests.api.reports.conftest import AlwaysOpen, Ctx, fixed_clock
 
 
 class ClosedClock:
