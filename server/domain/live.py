@@ -10,6 +10,7 @@ LIVE_TOPICS = frozenset(
     {
         "report.created",
         "report.assigned",
+        "report.status_changed",
         "report.overdue",
         "report.escalated",
         "report.dispatched",
@@ -48,7 +49,9 @@ def audience_of(topic: str, payload: dict[str, Any], street_id: int | None) -> A
 def sees(v: Viewer, a: Audience) -> bool:
     """New reports and rota changes go to the community (and its street's dispatchers);
     assignments and overdue matters to their owner, overdue ones also to the secretary
-    and the street; dispatches to the departments named. Admins see everything."""
+    and the street; dispatches to the departments named; a change of status to whoever
+    sees the report's row on a board (its community, street, owner and departments).
+    Admins see everything."""
     if v.role == "admin":
         return True
     in_community = v.community_id is not None and v.community_id == a.community_id
@@ -63,4 +66,11 @@ def sees(v: Viewer, a: Audience) -> bool:
         return v.staff_id in a.staff_ids or (in_community and v.role == "secretary") or in_street
     if a.topic == "report.dispatched":
         return v.department_id is not None and v.department_id in a.department_ids
+    if a.topic == "report.status_changed":
+        return (
+            (in_community and v.role in ("worker", "secretary"))
+            or in_street
+            or v.staff_id in a.staff_ids
+            or (v.department_id is not None and v.department_id in a.department_ids)
+        )
     return False

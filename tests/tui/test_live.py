@@ -46,6 +46,32 @@ async def test_new_report_appears_on_the_board_without_a_refresh(
         assert made["id"] in table.lit  # highlighted as new
         assert table.order[0] == made["id"]
 
+        # Someone else moves it: the row changes in place, without a refresh.
+        from server.domain.lifecycle import Move
+        from server.models.reports import Report
+        from server.services import reports as svc
+        from server.services.auth import staff_principal
+
+        row = await Report.get(id=made["id"])
+        owner = live_server.world.staff["worker2"]
+        if row.owner_id != owner.id:  # off hours it may still wait for an owner
+            secretary = staff_principal(live_server.world.staff["secretary"])
+            await svc.reassign(row.id, owner.id, secretary, note="交给王芳")
+        # On the All tab the row stays and shows its new status.
+        await pilot.press("5")
+        await until(pilot, lambda: made["id"] in table.reports, "row listed on All")
+        assert table.reports[made["id"]].status == "submitted"
+        await svc.transition(row.id, staff_principal(owner), Move.accept)
+        await live_server.relay_once()
+        await until(
+            pilot, lambda: table.reports[made["id"]].status == "accepted", "row changed live"
+        )
+        await svc.transition(row.id, staff_principal(owner), Move.start)
+        await live_server.relay_once()
+        await until(
+            pilot, lambda: table.reports[made["id"]].status == "in_progress", "row changed live"
+        )
+
 
 async def test_lost_server_is_shown_and_the_feed_comes_back(
     settings: Settings, db: None, broker: Broker, token_file: Path
