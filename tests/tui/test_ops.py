@@ -11,7 +11,6 @@ import pytest
 pytest.importorskip("server.api.notify", reason="the notifications API is not merged yet")
 
 from server.models.notify import Channel, Delivery, DeliveryStatus  # noqa: E402
-
 from tests.support.factories import PASSWORD  # noqa: E402
 from tests.tui.conftest import LiveServer  # noqa: E402
 from tests.tui.pilot import settled, sign_in, until  # noqa: E402
