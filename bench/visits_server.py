@@ -6,15 +6,13 @@ environment (DATABASE_URL, JWT_SECRET, PORT, WORKERS).
 
 from __future__ import annotations
 
-import os
-
 import orjson
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
-from sanic.worker.loader import AppLoader
 
 from server.app import create_app
 from server.auth.access import public
+from server.cli import serve
 from server.config import Settings
 from server.models.geo import Household
 
@@ -48,16 +46,8 @@ def bench_app() -> Sanic:
 
 
 def main() -> None:
-    loader = AppLoader(factory=bench_app)
-    app = loader.load()
-    app.prepare(
-        host="127.0.0.1",
-        port=int(os.environ["PORT"]),
-        workers=int(os.environ["WORKERS"]),
-        access_log=False,
-        motd=False,
-    )
-    Sanic.serve(primary=app, app_loader=loader)
+    # PORT and WORKERS come from the environment, as Settings reads them.
+    serve(Settings(), bench_app, motd=False)
 
 
 if __name__ == "__main__":

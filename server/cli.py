@@ -6,8 +6,13 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from server.config import Settings
+
+if TYPE_CHECKING:
+    from sanic import Sanic
 
 
 async def _migrate_and_seed(settings: Settings, seed: bool) -> None:
@@ -36,20 +41,24 @@ async def _migrate_and_seed(settings: Settings, seed: bool) -> None:
         await close_db()
 
 
-def serve(settings: Settings) -> None:
+def serve(
+    settings: Settings, factory: Callable[[], Sanic] | None = None, *, motd: bool = True
+) -> None:
+    """Serve ``factory``'s app (the production one by default) with Sanic's worker
+    manager; each worker process builds its own app from the factory."""
     from sanic import Sanic
     from sanic.worker.loader import AppLoader
 
     from server.app import create_app
 
-    loader = AppLoader(factory=create_app)
+    loader = AppLoader(factory=factory or create_app)
     app = loader.load()
     app.prepare(
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
         access_log=False,
-        motd=True,
+        motd=motd,
     )
     Sanic.serve(primary=app, app_loader=loader)
 
