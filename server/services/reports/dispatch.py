@@ -14,7 +14,7 @@ from server.domain.lifecycle import Actor, Move, Status
 from server.models.people import Department, Role
 from server.models.reports import DispatchLeg, LegStatus, Meeting
 from server.services.media import check_owned
-from server.services.reports import catalogue, sla
+from server.services.reports import sla
 from server.services.reports.access import get_visible, relations
 from server.services.reports.moves import apply, lock_report
 from server.services.reports.records import record
@@ -128,14 +128,12 @@ async def accept_leg(
             )
         leg.status, leg.officer_id, leg.accepted_at = LegStatus.accepted, p.id, now
         await leg.save(using_db=conn)
-        info = await catalogue.category_by_id(report.category_id)
         await record(
             report,
             conn,
             actor=p,
             kind="leg_accepted",
             at=now,
-            category_code=info.code,
             data={"leg_id": leg.id, "department_id": leg.department_id},
         )
         if report.status == Status.dispatched:
@@ -174,14 +172,12 @@ async def report_back(
             now,
         )
         await leg.save(using_db=conn)
-        info = await catalogue.category_by_id(report.category_id)
         await record(
             report,
             conn,
             actor=p,
             kind="leg_reported",
             at=now,
-            category_code=info.code,
             note=result,
             topics=["report.commented"],
             data={"leg_id": leg.id, "department_id": leg.department_id, "photos": photos},
@@ -216,14 +212,12 @@ async def record_meeting(
             recorded_at=now,
             using_db=conn,
         )
-        info = await catalogue.category_by_id(report.category_id)
         await record(
             report,
             conn,
             actor=p,
             kind=kind,
             at=now,
-            category_code=info.code,
             note=outcome,
             topics=["report.commented"],
             data={

@@ -37,7 +37,6 @@ async def comment(
             public = True
         elif not actors:
             raise Forbidden("you may not comment on this report")
-        info = await catalogue.category_by_id(report.category_id)
         kind = "comment" if public else "note"
         await record(
             report,
@@ -45,7 +44,6 @@ async def comment(
             actor=p,
             kind=kind,
             at=now,
-            category_code=info.code,
             note=text,
             public=public,
             topics=["report.commented"],
@@ -94,14 +92,12 @@ async def rate(
             raise Conflict("this report is already rated", code="already_rated")
         report.rating, report.rating_comment, report.updated_at = score, comment_text, now
         await report.save(using_db=conn, update_fields=["rating", "rating_comment", "updated_at"])
-        info = await catalogue.category_by_id(report.category_id)
         await record(
             report,
             conn,
             actor=p,
             kind="rated",
             at=now,
-            category_code=info.code,
             note=comment_text,
             topics=["report.commented"],
             data={"rating": score},

@@ -165,14 +165,12 @@ async def _set_owner(
     report.owner_since = now
     report.updated_at = now
     await report.save(using_db=conn, update_fields=["owner_id", "owner_since", "updated_at"])
-    info = await catalogue.category_by_id(report.category_id)
     await record(
         report,
         conn,
         actor=actor,
         kind="assigned",
         at=now,
-        category_code=info.code,
         note=note,
         public=True,
         topics=["report.assigned"],
@@ -222,14 +220,12 @@ async def merge(
             ignore_conflicts=True,
             using_db=conn,
         )
-        info = await catalogue.category_by_id(survivor.category_id)
         await record(
             survivor,
             conn,
             actor=p,
             kind="merged_in",
             at=now,
-            category_code=info.code,
             note=note or "",
             topics=["report.merged"],
             data={"merged_report_id": report.id},

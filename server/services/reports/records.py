@@ -14,6 +14,7 @@ from server.models.records import OutboxEvent
 from server.models.reports import Report, ReportEvent, ReportFollower
 from server.services.audit import audit
 from server.services.outbox import emit
+from server.services.reports import catalogue
 
 ActorLike = Principal | tuple[str, int | None] | None
 
@@ -56,7 +57,7 @@ async def record(
     actor: ActorLike,
     kind: str,
     at: datetime,
-    category_code: str,
+    category_code: str | None = None,
     note: str = "",
     public: bool = True,
     from_status: str | None = None,
@@ -81,6 +82,8 @@ async def record(
     )
     topics = list(topics)
     if topics:
+        if category_code is None:  # read from the in-process catalogue cache
+            category_code = (await catalogue.category_by_id(report.category_id)).code
         if followers is None:
             followers = await follower_ids(report, conn)
         body = payload(

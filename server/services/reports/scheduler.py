@@ -231,7 +231,6 @@ async def _escalate_one(rid: int, now: datetime, worker: str, tick: Tick) -> Non
             await _claim_escalation(conn, r, deadline, r.due_at, level, worker, now)
             r.escalation_level, r.updated_at = level, now
             await r.save(using_db=conn, update_fields=["escalation_level", "updated_at"])
-            info = await catalogue.category_by_id(r.category_id)
             notify = await _managers(r.community_id, r.street_id, level)
             topics = ["report.overdue", "report.escalated"] if level == 1 else ["report.escalated"]
             await record(
@@ -240,7 +239,6 @@ async def _escalate_one(rid: int, now: datetime, worker: str, tick: Tick) -> Non
                 actor=None,
                 kind="escalated",
                 at=now,
-                category_code=info.code,
                 public=False,
                 topics=topics,
                 data={
@@ -264,14 +262,12 @@ async def _escalate_leg(leg: dict, now: datetime, worker: str, tick: Tick) -> No
                 return
             deadline = f"leg:{leg['id']}"
             await _claim_escalation(conn, r, deadline, leg["due_at"], 1, worker, now)
-            info = await catalogue.category_by_id(r.category_id)
             await record(
                 r,
                 conn,
                 actor=None,
                 kind="leg_overdue",
                 at=now,
-                category_code=info.code,
                 public=False,
                 topics=["report.overdue"],
                 data={
