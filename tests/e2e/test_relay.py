@@ -27,6 +27,16 @@ async def _setup(credits: int = 1):
     return world, resident
 
 
+async def _accepted(world, resident) -> None:  # type: ignore[no-untyped-def]
+    """Report 1 of the first community was accepted: the resident is to be told."""
+    await report_event(
+        "report.accepted",
+        report_id=1,
+        community_id=world.communities[0].id,
+        resident_id=resident.id,
+    )
+
+
 async def test_accepted_report_reaches_wechat_and_inbox(
     db: None, settings: Settings, broker: Broker, fake_wechat: FakeWeChat
 ) -> None:
@@ -96,12 +106,7 @@ async def test_refused_drops_the_credit_without_retry(
 ) -> None:
     world, resident = await _setup(credits=3)
     fake_wechat.state.script(SEND, 43101)
-    await report_event(
-        "report.accepted",
-        report_id=1,
-        community_id=world.communities[0].id,
-        resident_id=resident.id,
-    )
+    await _accepted(world, resident)
     await make_relay(settings, broker).drain()
     d = await Delivery.get()
     assert d.status == DeliveryStatus.skipped and d.last_error.startswith("43101")
@@ -116,12 +121,7 @@ async def test_invalid_token_is_refreshed_once_and_the_send_retried(
 ) -> None:
     world, resident = await _setup()
     fake_wechat.state.script(SEND, 40001)
-    await report_event(
-        "report.accepted",
-        report_id=1,
-        community_id=world.communities[0].id,
-        resident_id=resident.id,
-    )
+    await _accepted(world, resident)
     await make_relay(settings, broker).drain()
     assert (await Delivery.get()).status == DeliveryStatus.sent
     assert fake_wechat.state.requests[SEND] == 2
@@ -133,12 +133,7 @@ async def test_token_refused_twice_is_retried_later(
 ) -> None:
     world, resident = await _setup()
     fake_wechat.state.script(SEND, 42001, 40014)
-    await report_event(
-        "report.accepted",
-        report_id=1,
-        community_id=world.communities[0].id,
-        resident_id=resident.id,
-    )
+    await _accepted(world, resident)
     await make_relay(settings, broker).drain()
     d = await Delivery.get()
     assert d.status == DeliveryStatus.pending and d.attempts == 1
@@ -150,12 +145,7 @@ async def test_busy_retries_with_backoff_then_sends_once(
 ) -> None:
     world, resident = await _setup()
     fake_wechat.state.script(SEND, -1, -1)
-    await report_event(
-        "report.accepted",
-        report_id=1,
-        community_id=world.communities[0].id,
-        resident_id=resident.id,
-    )
+    await _accepted(world, resident)
     relay = make_relay(settings, broker)
     waits = []
     for attempt in (1, 2):
@@ -183,12 +173,7 @@ async def test_quota_refusal_backs_off_at_least_the_quota_wait(
 ) -> None:
     world, resident = await _setup()
     fake_wechat.state.script(SEND, 45011)
-    await report_event(
-        "report.accepted",
-        report_id=1,
-        community_id=world.communities[0].id,
-        resident_id=resident.id,
-    )
+    await _accepted(world, resident)
     before = db_now()
     await make_relay(settings, broker).drain()
     d = await Delivery.get()
@@ -201,12 +186,7 @@ async def test_bad_data_is_a_dead_letter_with_the_reason(
 ) -> None:
     world, resident = await _setup()
     fake_wechat.state.script(SEND, 47003)
-    await report_event(
-        "report.accepted",
-        report_id=1,
-        community_id=world.communities[0].id,
-        resident_id=resident.id,
-    )
+    await _accepted(world, resident)
     await make_relay(settings, broker).drain()
     d = await Delivery.get()
     assert d.status == DeliveryStatus.dead
@@ -218,12 +198,7 @@ async def test_dead_letter_after_max_attempts(
 ) -> None:
     world, resident = await _setup()
     fake_wechat.state.script(SEND, "drop", "drop", "drop")
-    await report_event(
-        "report.accepted",
-        report_id=1,
-        community_id=world.communities[0].id,
-        resident_id=resident.id,
-    )
+    await _accepted(world, resident)
     relay = make_relay(settings, broker, relay_max_attempts=3)
     for _ in range(3):
         await relay.drain()
@@ -238,12 +213,7 @@ async def test_expired_lease_is_taken_by_another_relay(
     db: None, settings: Settings, broker: Broker, fake_wechat: FakeWeChat
 ) -> None:
     world, resident = await _setup()
-    await report_event(
-        "report.accepted",
-        report_id=1,
-        community_id=world.communities[0].id,
-        resident_id=resident.id,
-    )
+    await _accepted(world, resident)
     relay = make_relay(settings, broker)
     await relay.fan_out_once()
     # A relay that died holding the lease: nobody may take it until it runs out.
