@@ -189,7 +189,11 @@ class ResidentReportPage(BaseModel):
 
 
 class QueueQuery(Strict):
-    tab: TabName = "all"
+    tab: TabName = Field(
+        default="all",
+        description="new, mine, overdue, department (out with departments; an officer's own"
+        " legs), or all open matters; with a status filter, all covers closed ones too",
+    )
     status: list[StatusName] = Field(default_factory=list)
     category: list[str] = Field(default_factory=list)
     community_id: Id | None = None

@@ -63,6 +63,21 @@ async def test_tabs_counts_and_filters(ctx: Ctx) -> None:
     assert (await get("counts=false")).json()["counts"] is None
 
 
+async def test_all_holds_open_matters_and_closed_ones_only_when_asked(ctx: Ctx) -> None:
+    """A triage queue in deadline order would otherwise open on years-old closed matters."""
+    a = (await ctx.report(description="垃圾桶满了"))["id"]
+    b = (await ctx.report(description="路灯不亮"))["id"]
+    await Report.filter(id=b).update(status="closed")
+    get = lambda qs: ctx.client.get(f"/api/v1/triage/queue?{qs}", headers=ctx.h("secretary"))  # noqa: E731
+    page = (await get("tab=all")).json()
+    assert [i["id"] for i in page["items"]] == [a] and page["counts"]["all"] == 1
+    page = (await get("tab=all&status=closed")).json()
+    assert [i["id"] for i in page["items"]] == [b] and page["counts"]["all"] == 1
+    page = (await get("tab=all&status=closed&status=submitted")).json()
+    assert {i["id"] for i in page["items"]} == {a, b} and page["counts"]["all"] == 2
+    assert page["counts"]["new"] == 1  # the other tabs count open matters whatever the filter
+
+
 async def test_resident_list_pages_newest_first(ctx: Ctx) -> None:
     ids = [(await ctx.report())["id"] for _ in range(3)]
     await ctx.report(ctx.bob)
