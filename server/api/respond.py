@@ -8,6 +8,8 @@ import orjson
 from pydantic import BaseModel
 from sanic.response import HTTPResponse
 
+from server.services.encoded import EncodedJson
+
 
 def _default(obj: Any) -> Any:
     if isinstance(obj, BaseModel):
@@ -18,7 +20,9 @@ def _default(obj: Any) -> Any:
 
 
 def send(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> HTTPResponse:
-    if isinstance(data, BaseModel):
+    if isinstance(data, EncodedJson):
+        body = bytes(data)
+    elif isinstance(data, BaseModel):
         body = data.model_dump_json().encode()
     else:
         body = orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)

@@ -110,6 +110,29 @@ async def public_view(report: Report, viewer: Principal, *, with_timeline: bool)
     )
 
 
+OPEN_VALUES = frozenset(s.value for s in OPEN)
+
+
+def row_dict(r: dict[str, Any], codes: dict[int, str], now: datetime) -> dict[str, Any]:
+    """A queue row as a plain dict with exactly ``ReportRow``'s fields, for the hot path."""
+    status, paused_at = r["status"], r["paused_at"]
+    return {
+        "id": r["id"],
+        "community_id": r["community_id"],
+        "category": codes.get(r["category_id"], "?"),
+        "priority": r["priority"],
+        "status": status,
+        "title": r["title"],
+        "owner_id": r["owner_id"],
+        "resident_id": r["resident_id"],
+        "created_at": r["created_at"],
+        "due_at": r["due_at"],
+        "overdue": status in OPEN_VALUES and paused_at is None and r["due_at"] < now,
+        "paused": paused_at is not None,
+        "escalation_level": r["escalation_level"],
+    }
+
+
 def row_view(r: dict[str, Any], codes: dict[int, str], now: datetime) -> ReportRow:
     return ReportRow(
         id=r["id"],
