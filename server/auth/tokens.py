@@ -14,6 +14,9 @@ from server.domain.errors import Unauthenticated
 from server.models.people import Role
 
 ALGORITHM = "HS256"
+# Access tokens whose signature has been checked, by token: a worker sees the same few
+# hundred tokens all day, and checking one costs more than the queue page it asks for.
+VERIFIED_CACHE = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,7 @@ class TokenSigner:
         self._secret = secret
         self.access_ttl = access_ttl
         self.refresh_ttl = refresh_ttl
+        self._verified: dict[str, Principal] = {}
 
     def _encode(self, claims: dict[str, Any], ttl: int) -> IssuedToken:
         now = int(time.time())
@@ -65,6 +69,22 @@ class TokenSigner:
         return claims
 
     def principal(self, token: str) -> Principal:
+        """The access token's holder. A token verified before is not verified again (the
+        same bytes carry the same signature), but its expiry is still checked each time;
+        revocation is the caller's check, always."""
+        known = self._verified.get(token)
+        if known is not None:
+            if known.expires_at <= time.time():
+                del self._verified[token]
+                raise Unauthenticated("token expired", code="token_expired")
+            return known
+        p = self._principal(token)
+        if len(self._verified) >= VERIFIED_CACHE:
+            del self._verified[next(iter(self._verified))]  # the oldest entry
+        self._verified[token] = p
+        return p
+
+    def _principal(self, token: str) -> Principal:
         c = self.decode(token, expected="access")
         role = Role(c["role"]) if c.get("role") else None
         return Principal(
