@@ -5,8 +5,9 @@ each beside floors measured in the same run against the same database and server
     python -m bench.reports_bench --reports 100000 --keep      # smaller, keep the database
 
 Seeds communities, staff and reports with COPY (not the ORM), serves the real app with
-several Sanic workers on 127.0.0.1, and drives it with an async httpx load generator
-bounded in request count and time, at each connection count asked for.
+several Sanic workers on 127.0.0.1, and drives it with wrk where it is installed (else an
+async httpx load generator bounded in request count and time; see ``bench.loadgen``), at
+each connection count asked for.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from datetime import UTC, datetime
 import httpx
 import orjson
 
+from bench.loadgen import Req, Stats, run_wrk, wrk_path
 from bench.reports_seed import (
     JWT_SECRET,
     Seeded,
@@ -69,12 +71,15 @@ class Result:
     errors: int
     seconds: float
     lat: list[float]
+    wrk: Stats | None = None
 
     @property
     def rps(self) -> float:
         return self.n / self.seconds if self.seconds else 0.0
 
     def pct(self, q: float) -> float:
+        if self.wrk is not None:
+            return {0.5: self.wrk.p50, 0.9: self.wrk.p90, 0.99: self.wrk.p99}[q]
         if not self.lat:
             return float("nan")
         s = sorted(self.lat)
@@ -180,6 +185,7 @@ async def measure(
         return "GET", f"/bench/floor/list?community_id={rnd.choice(cs)}", {}
 
     out = []
+    use_wrk = wrk_path() is not None
     for conc in conc_levels:
         for name, make in (
             ("floor: raw insert", floor_insert),
@@ -187,13 +193,23 @@ async def measure(
             ("floor: Tortoise list 50", floor_list),
             ("GET /triage/queue", queue),
         ):
-            r = await drive(base, name, conc, make, n, secs)
+            if use_wrk:
+                reqs = [as_req(*make()) for _ in range(2000)]
+                await run_wrk(base, reqs[:200], conc, 2)  # warm-up
+                s = await run_wrk(base, reqs, conc, secs)
+                r = Result(name, conc, s.requests, s.errors, s.seconds, [], s)
+            else:
+                r = await drive(base, name, conc, make, n, secs)
             print(
                 f"  {name:<26} conc={conc:<3} {r.rps:8.1f} req/s  p50 {r.pct(0.5):6.1f} ms  "
                 f"p99 {r.pct(0.99):6.1f} ms  errors {r.errors}"
             )
             out.append(r)
     return out
+
+
+def as_req(method: str, path: str, kw: dict) -> Req:  # type: ignore[type-arg]
+    return Req(method, path, kw.get("headers", {}), kw.get("content"))
 
 
 def report(results: list[Result]) -> None:
@@ -255,9 +271,11 @@ async def main_async(args: argparse.Namespace) -> None:
                 await asyncio.sleep(0.5)
             else:
                 raise SystemExit("the server did not start")
+        gen = "wrk (1 thread)" if wrk_path() else "httpx (Python)"
         print(
-            f"server: {args.workers} Sanic workers on {base}; "
-            f"bounds {args.requests} requests or {args.seconds}s per measurement"
+            f"server: {args.workers} Sanic workers on {base}; load from {gen}; "
+            f"bounds {args.requests} requests or {args.seconds}s per measurement; "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
         started = datetime.now(UTC)
         results = await measure(base, seeded, args.conc, args.requests, args.seconds)
