@@ -140,7 +140,11 @@ async def create(request: Request) -> HTTPResponse:
             Probe(r.community_id, r.category_id, r.lat, r.lng, r.created_at, r.id)
         )
     # Residents get the report without its one-entry timeline: creates are hot.
-    view = await public_view(r, p, with_timeline=False) if p.is_resident else await view_for(r, p)
+    view = (
+        await public_view(r, p, with_timeline=False, owner_known=made.owner_name)
+        if p.is_resident
+        else await view_for(r, p)
+    )
     out = CreatedReport(report=view, duplicates=dupes)
     return send(out, 201 if made.created else 200)
 

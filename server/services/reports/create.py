@@ -18,15 +18,18 @@ from server.models.geo import Community
 from server.models.people import ResidentHousehold, Role, Staff
 from server.models.reports import Report, ReportFollower
 from server.services.media import check_owned
-from server.services.reports import catalogue, ownership, sla
+from server.services.reports import catalogue, create_pg, ownership, sla
 from server.services.reports.records import record
 from server.services.reports.sla import in_db_zone
+from server.services.sql import is_postgres
 
 
 @dataclass(frozen=True, slots=True)
 class Created:
     report: Report
     created: bool  # False when an Idempotency-Key retry returned the original
+    # The owner's (display name, role), when the create already read them.
+    owner_name: tuple[str, str] | None = None
 
 
 def _title(body: ReportCreate, category_name: str) -> str:
@@ -115,6 +118,33 @@ async def create_report(
         pool, reason = await ownership.duty_pool(
             community.id, community.street_id, urgent=info.urgent, at=now
         )
+    if is_postgres():
+        new = create_pg.NewReport(
+            street_id=community.street_id,
+            community_id=community.id,
+            category_id=info.id,
+            category_code=info.code,
+            priority=priority,
+            title=_title(body, info.name),
+            description=body.description,
+            lat=loc.lat if loc else None,
+            lng=loc.lng if loc else None,
+            address=loc.address if loc else "",
+            hide_name=body.hide_name,
+            photos=body.photos,
+            source=source or ("resident" if actor.is_resident else "staff"),
+            idempotency_key=key,
+            now=now,
+            accept_due=due.accept,
+            respond_due=due.respond,
+            resolve_due=due.resolve,
+            resident_id=actor.id if actor.is_resident else None,
+            reported_by_staff_id=actor.id if actor.is_staff else None,
+            actor=actor.actor,
+            pool=pool,
+            reason=reason,
+        )
+        return await _create_pg(new)
     try:
         async with in_transaction() as conn:
             chosen = await ownership.choose_owner(conn, pool)
@@ -179,3 +209,50 @@ async def create_report(
                 return Created(existing, False)
         raise
     return Created(report, True)
+
+
+async def _create_pg(new: create_pg.NewReport) -> Created:
+    try:
+        done = await create_pg.insert(new)
+        if done is None:  # a candidate without a load row: add the rows, then once more
+            async with in_transaction() as conn:
+                await ownership.ensure_rows(conn, new.pool)
+            done = await create_pg.insert(new)
+    except IntegrityError:
+        if new.idempotency_key is not None:
+            existing = await Report.get_or_none(idempotency_key=new.idempotency_key)
+            if existing is not None:
+                return Created(existing, False)
+        raise
+    if done is None:
+        raise RuntimeError("the candidates' load rows could not be created")
+    report = Report(
+        id=done.id,
+        street_id=new.street_id,
+        community_id=new.community_id,
+        category_id=new.category_id,
+        priority=new.priority,
+        status=Status.submitted,
+        title=new.title,
+        description=new.description,
+        lat=new.lat,
+        lng=new.lng,
+        address=new.address,
+        hide_name=new.hide_name,
+        photos=new.photos,
+        source=new.source,
+        idempotency_key=new.idempotency_key,
+        created_at=new.now,
+        updated_at=new.now,
+        owner_id=done.owner_id,
+        owner_since=new.now if done.owner_id else None,
+        accept_due=new.accept_due,
+        respond_due=new.respond_due,
+        resolve_due=new.resolve_due,
+        due_at=new.accept_due,
+        resident_id=new.resident_id,
+        reported_by_staff_id=new.reported_by_staff_id,
+    )
+    report._saved_in_db = True
+    name = (done.owner_name, done.owner_role) if done.owner_name is not None else None
+    return Created(report, True, name)  # type: ignore[arg-type]

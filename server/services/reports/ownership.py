@@ -24,7 +24,7 @@ from server.services.reports import sla
 LOCKING = True
 
 
-async def _ensure_rows(conn: BaseDBAsyncClient, staff_ids: list[int]) -> None:
+async def ensure_rows(conn: BaseDBAsyncClient, staff_ids: list[int]) -> None:
     await WorkerLoad.bulk_create(
         [WorkerLoad(staff_id=i) for i in staff_ids], ignore_conflicts=True, using_db=conn
     )
@@ -42,7 +42,7 @@ async def candidates(conn: BaseDBAsyncClient, staff_ids: list[int]) -> list[Cand
         rows = await qs
         if len(rows) == len(ids) or attempt:
             break
-        await _ensure_rows(conn, ids)
+        await ensure_rows(conn, ids)
     return [Candidate(r.staff_id, r.weighted, r.last_assigned_at) for r in rows]
 
 
@@ -97,5 +97,5 @@ async def add_load(
         changes["last_assigned_at"] = at
     updated = await WorkerLoad.filter(staff_id=staff_id).using_db(conn).update(**changes)
     if not updated:
-        await _ensure_rows(conn, [staff_id])
+        await ensure_rows(conn, [staff_id])
         await WorkerLoad.filter(staff_id=staff_id).using_db(conn).update(**changes)

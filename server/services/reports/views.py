@@ -83,11 +83,24 @@ async def timeline(report: Report, viewer: Principal, *, public_only: bool) -> l
     return out
 
 
-async def public_view(report: Report, viewer: Principal, *, with_timeline: bool) -> ReportPublic:
+async def public_view(
+    report: Report,
+    viewer: Principal,
+    *,
+    with_timeline: bool,
+    owner_known: tuple[str, str] | None = None,
+) -> ReportPublic:
+    """``owner_known``: the owner's (display name, role) when the caller has them already."""
     info = await catalogue.category_by_id(report.category_id)
-    owner = (
-        (await _staff_names({report.owner_id})).get(report.owner_id) if report.owner_id else None
-    )
+    owner: tuple[str, str] | None
+    if owner_known is not None and report.owner_id:
+        owner = (owner_known[0], ROLE_LABEL.get(owner_known[1], ""))
+    else:
+        owner = (
+            (await _staff_names({report.owner_id})).get(report.owner_id)
+            if report.owner_id
+            else None
+        )
     return ReportPublic(
         id=report.id,
         category=info.code,
