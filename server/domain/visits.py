@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -168,8 +169,10 @@ def decide(
 _CHUNKS = re.compile(r"(\d+)")
 
 
+@lru_cache(maxsize=65536)
 def natural_key(s: str) -> tuple[Any, ...]:
-    """Sort "2号楼" before "10号楼": digit runs compare as numbers."""
+    """Sort "2号楼" before "10号楼": digit runs compare as numbers. Remembered: a street's
+    estate, building, unit and room names repeat on every due list."""
     return tuple(int(c) if c.isdigit() else c for c in _CHUNKS.split(s or ""))
 
 

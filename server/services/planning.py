@@ -24,22 +24,37 @@ STAFF_SCOPE = ScopeRules(community="community_id")
 # How far ahead a day plan looks for households coming due, to fill a light day.
 PLAN_LOOKAHEAD_DAYS = 7
 
-_HEAD = (
-    "(SELECT m.{col} FROM household_member m WHERE m.household_id = s.household_id"
-    " ORDER BY CASE WHEN m.relation = '户主' THEN 0 ELSE 1 END, m.id LIMIT 1)"
-)
-DUE_SQL = f"""
+# Whom to ask for: the 户主 if recorded, else the first member (one lookup per household).
+DUE_SQL = """
 SELECT s.household_id, s.groups, s.cadence_days, s.next_due, s.last_met_at, s.last_attempt_at,
        h.unit, h.floor, h.room, b.name AS building, e.name AS estate,
-       {_HEAD.format(col="name")} AS head, {_HEAD.format(col="phone")} AS phone
+       hm.name AS head, hm.phone AS phone
 FROM grid g
 JOIN building b ON b.grid_id = g.id
 JOIN estate e ON e.id = b.estate_id
 JOIN household h ON h.building_id = b.id
 JOIN visit_schedule s ON s.household_id = h.id
+LEFT JOIN household_member hm ON hm.id = (
+    SELECT m.id FROM household_member m WHERE m.household_id = s.household_id
+    ORDER BY CASE WHEN m.relation = '户主' THEN 0 ELSE 1 END, m.id LIMIT 1)
 WHERE g.worker_id = $1 AND s.next_due <= $2 AND NOT s.moved_away
 ORDER BY s.next_due, s.household_id
-LIMIT $3"""  # noqa: S608 - a constant
+LIMIT $3"""
+# Priority-group lists as the database returns them (JSON text on some drivers), parsed
+# once: a street has a few dozen distinct ones.
+_GROUPS: dict[str, list[str]] = {}
+
+
+def _groups(raw: Any) -> Any:
+    if not isinstance(raw, str | bytes):
+        return raw
+    key = raw if isinstance(raw, str) else raw.decode()
+    found = _GROUPS.get(key)
+    if found is None:
+        found = orjson.loads(key)
+        if len(_GROUPS) < 4096:
+            _GROUPS[key] = found
+    return found
 
 
 async def _worker(p: Principal, worker_id: int | None) -> tuple[int, int | None]:
@@ -65,7 +80,6 @@ async def _due(worker_id: int, horizon: date, today: date, limit: int) -> list[d
     for r in await query(DUE_SQL, [worker_id, horizon, limit]):
         due = _day(r["next_due"])
         overdue = (today - due).days
-        groups = r["groups"]
         items.append(
             {
                 "household_id": r["household_id"],
@@ -74,7 +88,7 @@ async def _due(worker_id: int, horizon: date, today: date, limit: int) -> list[d
                 "unit": r["unit"],
                 "floor": r["floor"],
                 "room": r["room"],
-                "groups": orjson.loads(groups) if isinstance(groups, str | bytes) else groups,
+                "groups": _groups(r["groups"]),
                 "head": r["head"],
                 "phone": mask_phone(r["phone"] or ""),
                 "cadence_days": r["cadence_days"],
