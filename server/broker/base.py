@@ -63,6 +63,10 @@ class Broker(abc.ABC):
     async def get(self, key: str) -> bytes | None: ...
 
     @abc.abstractmethod
+    async def get_many(self, *keys: str) -> list[bytes | None]:
+        """Several keys in one round trip, in the order asked."""
+
+    @abc.abstractmethod
     async def set(self, key: str, value: bytes | str, ttl: float | None = None) -> None: ...
 
     @abc.abstractmethod

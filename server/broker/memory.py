@@ -61,6 +61,9 @@ class MemoryBroker(Broker):
     async def get(self, key: str) -> bytes | None:
         return self._live(key)
 
+    async def get_many(self, *keys: str) -> list[bytes | None]:
+        return [self._live(k) for k in keys]
+
     async def set(self, key: str, value: bytes | str, ttl: float | None = None) -> None:
         expires = time.monotonic() + ttl if ttl is not None else None
         self._data[key] = (self._b(value), expires)

@@ -68,6 +68,12 @@ class RedisBroker(Broker):
         value = await self.redis.get(self._k(key))
         return value.encode() if isinstance(value, str) else value
 
+    async def get_many(self, *keys: str) -> list[bytes | None]:
+        if not keys:
+            return []
+        values = await self.redis.mget([self._k(k) for k in keys])
+        return [v.encode() if isinstance(v, str) else v for v in values]
+
     async def set(self, key: str, value: bytes | str, ttl: float | None = None) -> None:
         px = int(ttl * 1000) if ttl is not None else None
         await self.redis.set(self._k(key), value, px=px)

@@ -4,8 +4,9 @@ A worker is on duty while a published rota has them on a shift covering the mome
 any post but on-call (on-call staff count only when no one is at a desk or in the field,
 which is how out-of-hours matters still find an owner). A community with no published
 rota covering the date falls back to every active worker. Answers are cached in the
-broker per community and hour; publishing or changing a rota bumps the community's
-generation, which retires every cached hour at once on every server process.
+broker per community and hour, stamped with the community's generation; publishing or
+changing a rota bumps the generation, which retires every cached hour at once on every
+server process. One read fetches the generation and the hour together.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ def _gen_key(community_id: int) -> str:
     return f"duty:gen:{community_id}"
 
 
-def _hour_key(community_id: int, gen: int, hour: datetime) -> str:
-    return f"duty:{community_id}:{gen}:{hour:%Y%m%d%H}"
+def _hour_key(community_id: int, hour: datetime) -> str:
+    return f"duty:{community_id}:{hour:%Y%m%d%H}"
 
 
 async def invalidate_on_duty(community_id: int, broker: Broker | None = None) -> None:
@@ -117,12 +118,15 @@ async def on_duty(
     if b is None:
         window = await _hour_window(community_id, hour)
     else:
-        gen = int(await b.get(_gen_key(community_id)) or 0)
-        key = _hour_key(community_id, gen, hour)
-        cached = await b.get(key)
-        if cached is not None:
-            window = orjson.loads(cached)
+        key = _hour_key(community_id, hour)
+        raw_gen, cached = await b.get_many(_gen_key(community_id), key)
+        gen = int(raw_gen or 0)
+        stamped = orjson.loads(cached) if cached is not None else None
+        if stamped is not None and stamped.get("gen") == gen:
+            window = stamped
         else:
-            window = await _hour_window(community_id, hour)
+            # A reader that started before a publish may store the old answer under the
+            # old generation: the next reader sees the stamp differ and reads anew.
+            window = {**await _hour_window(community_id, hour), "gen": gen}
             await b.set(key, orjson.dumps(window), ttl=CACHE_TTL)
     return str(window["source"]), _pick(window, at)

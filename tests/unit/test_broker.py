@@ -16,6 +16,15 @@ async def test_cache_set_get_expire(broker: Broker) -> None:
     assert await broker.get("k") is None
 
 
+async def test_get_many_answers_in_order_in_one_call(broker: Broker) -> None:
+    await broker.set("gm:a", b"1")
+    await broker.set("gm:c", "3", ttl=0.05)
+    assert await broker.get_many("gm:c", "gm:b", "gm:a") == [b"3", None, b"1"]
+    assert await broker.get_many() == []
+    await asyncio.sleep(0.1)
+    assert await broker.get_many("gm:a", "gm:c") == [b"1", None]
+
+
 async def test_set_if_absent_and_delete(broker: Broker) -> None:
     assert await broker.set_if_absent("once", "a", ttl=5)
     assert not await broker.set_if_absent("once", "b", ttl=5)
