@@ -253,6 +253,9 @@ async def main_async(args: argparse.Namespace) -> None:
             "WORKERS": str(args.workers),
             "REDIS_URL": args.redis_url or "",
             "REDIS_PREFIX": f"bench{secrets.token_hex(3)}:",
+            # Relays run as their own processes when scaled (bench.relay_bench measures
+            # them); one here would drain the creates' outbox on the measured cores.
+            "RELAY_IN_SERVER": "false",
             "PYTHONPATH": os.getcwd(),
         }
         proc = subprocess.Popen(  # noqa: ASYNC220 - started once, before any measurement
