@@ -18,7 +18,7 @@ from server.domain.visits import mask_phone, walking_key
 from server.models.people import Staff
 from server.services.audit import audit
 from server.services.schedule import community_zone
-from server.services.sql import query
+from server.services.sql import rows
 
 STAFF_SCOPE = ScopeRules(community="community_id")
 # How far ahead a day plan looks for households coming due, to fill a light day.
@@ -77,7 +77,7 @@ def _moment(v: Any) -> datetime | None:
 
 async def _due(worker_id: int, horizon: date, today: date, limit: int) -> list[dict[str, Any]]:
     items = []
-    for r in await query(DUE_SQL, [worker_id, horizon, limit]):
+    for r in await rows(DUE_SQL, [worker_id, horizon, limit]):
         due = _day(r["next_due"])
         overdue = (today - due).days
         items.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -14,6 +15,12 @@ _PARAM = re.compile(r"\$\d+")
 
 async def query(sql: str, params: list[Any]) -> list[dict[str, Any]]:
     """Run SQL written with $n placeholders (each used once, in order) on either backend."""
+    return [dict(r) for r in await rows(sql, params)]
+
+
+async def rows(sql: str, params: list[Any]) -> list[Mapping[str, Any]]:
+    """As ``query``, but the driver's own rows (read by column name, not copied to dicts):
+    for hot paths that read each row once."""
     conn = connections.get("default")
     if conn.capabilities.dialect != "postgres":
         sql = _PARAM.sub("?", sql)
@@ -27,8 +34,8 @@ async def query(sql: str, params: list[Any]) -> list[dict[str, Any]]:
             else p
             for p in params
         ]
-    _, rows = await conn.execute_query(sql, params)
-    return [dict(r) for r in rows]
+    _, found = await conn.execute_query(sql, params)
+    return list(found)
 
 
 def is_postgres() -> bool:
