@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -9,14 +10,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from PIL import Image
 from sanic import Sanic
 
 from server.app import create_app
 from server.broker import Broker
 from server.config import Settings
 from server.models.people import Resident, ResidentHousehold
-from tests.support.factories import World, make_household, make_resident, make_world
+from tests.support.factories import World, auth, make_household, make_resident, make_world
 
 
 async def seed_reports_catalogue() -> None:
@@ -70,6 +73,31 @@ async def stop_server(app: Sanic, server: Any) -> None:
     await server.close()
     await server.after_stop()
     app.ctx.wechat.close()
+
+
+def png(colour: tuple[int, int, int], size: tuple[int, int] = (64, 48)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+async def report_with_photos(live: LiveServer, text: str, pictures: list[bytes]) -> dict[str, Any]:
+    """A resident uploads the pictures and reports with them, as the mini-program does."""
+    async with httpx.AsyncClient(base_url=live.url, headers=auth(live.app, live.resident)) as http:
+        shas = []
+        for data in pictures:
+            r = await http.post(
+                "/api/v1/reports/photos", files={"file": ("p.png", data, "image/png")}
+            )
+            assert r.status_code == 201, r.text
+            shas.append(r.json()["id"])
+        r = await http.post(
+            "/api/v1/reports/",
+            json={"category": "sanitation", "description": text, "photos": shas},
+        )
+    assert r.status_code == 201, r.text
+    report: dict[str, Any] = r.json()["report"]
+    return report
 
 
 @pytest.fixture
