@@ -28,6 +28,10 @@ from tui.messages import (
 from tui.screens import registry
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
+
+# Imported at start, not when the first photo opens: it asks the terminal what pictures it
+# can draw, which only works before Textual takes over the terminal's input.
+from tui.widgets.photo import ImageMode
 from tui.widgets.status_bar import StatusBar
 
 Clock = Callable[[], datetime]
@@ -63,6 +67,7 @@ class LinliApp(App[None]):
         clock: Clock | None = None,
         live: bool = True,
         owns_client: bool = False,
+        images: ImageMode = "auto",
     ) -> None:
         super().__init__()
         self.owns_client = owns_client
@@ -72,6 +77,7 @@ class LinliApp(App[None]):
         self.zone = ZoneInfo("Asia/Shanghai")
         self.me: StaffMe | None = None
         self.live_enabled = live
+        self.images = images
         self.link: LinkState | str = "idle"
         self.live_signal: Signal[LiveEvent] = Signal(self, "live")
         self.reconnect_backoff = Backoff()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PIL.Image import Image
 from textual.message import Message
 
 from schemas.auth import StaffMe
@@ -87,3 +88,19 @@ class ReportArrived(Message):
 
     report: ReportStaff
     text: str = ""
+
+
+@dataclass
+class PhotoArrived(Message):
+    """A photo fetched and decoded, ready to draw."""
+
+    sha: str
+    image: Image
+
+
+@dataclass
+class PhotoFailed(Message):
+    """A photo that could not be fetched or read; ``text`` says why."""
+
+    sha: str
+    text: str

@@ -119,3 +119,12 @@ async def live_server(settings: Settings, db: None, broker: Broker) -> AsyncIter
 @pytest.fixture
 def token_file(tmp_path: Path) -> Path:
     return tmp_path / "config" / "linli" / "tokens.json"
+
+
+@pytest.fixture(autouse=True)
+def fixed_cell_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pictures keep their shape by the terminal's cell size in pixels, which textual-image
+    reads from the terminal running the tests when there is one; fix it so snapshots match."""
+    from textual_image._terminal import CellSize, get_cell_size
+
+    monkeypatch.setattr(get_cell_size, "_result", CellSize(10, 20), raising=False)
