@@ -63,6 +63,7 @@ class ActionDone(Message):
 class PageArrived(Message):
     page: ReportPage
     append: bool
+    generation: int = 0  # which load asked for it; an older one is dropped
 
 
 @dataclass
