@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,6 +87,10 @@ class LinliApp(App[None]):
 
     # -- start and sign-in ---------------------------------------------------
     def on_mount(self) -> None:
+        # Everything alive now (the imported modules, most of the heap) lives as long as
+        # the terminal: keep it out of the cycle collector's full passes, which otherwise
+        # walk it all and stall keys for 100 ms and more on a busy desk machine.
+        gc.freeze()
         # With a stored session the sign-in screen is skipped unless resuming fails.
         if self.client.tokens is not None:
             self.resume_session()
@@ -93,6 +98,7 @@ class LinliApp(App[None]):
             self.switch_mode("login")
 
     async def on_unmount(self) -> None:
+        gc.unfreeze()
         if self.owns_client:
             await self.client.aclose()
 

@@ -129,6 +129,14 @@ async def test_a_page_asked_for_before_the_last_load_is_dropped(tmp_path: Path) 
         await until(pilot, lambda: table.row_count == 0, "the current load's page shown")
 
 
+async def test_the_heap_at_start_is_kept_out_of_full_collections(tmp_path: Path) -> None:
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, BoardScreen)
+        assert gc.get_freeze_count() > 10_000  # the imported modules, at least
+    assert gc.get_freeze_count() == 0  # handed back when the terminal closes
+
+
 async def test_a_new_page_leaves_the_old_one_to_plain_reference_counting(
     tmp_path: Path,
 ) -> None:
