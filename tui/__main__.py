@@ -23,6 +23,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="token file (default: $XDG_CONFIG_HOME/linli/tokens.json, mode 0600)",
     )
     parser.add_argument("--no-live", action="store_true", help="do not open the live feed")
+    parser.add_argument(
+        "--images",
+        choices=("auto", "halfcell", "unicode"),
+        default="auto",
+        help="how photos are drawn: auto (sixel or kitty graphics where the terminal has "
+        "them, else coloured half blocks), or force halfcell or unicode",
+    )
     return parser.parse_args(argv)
 
 
@@ -31,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
 
     args = parse_args(argv)
     client = LinliClient(args.server, TokenStore(args.tokens))
-    LinliApp(client, live=not args.no_live, owns_client=True).run()
+    LinliApp(client, live=not args.no_live, owns_client=True, images=args.images).run()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,10 @@ from tui.messages import (
 from tui.screens import registry
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
+
+# Imported at start, not when the first photo opens: it asks the terminal what pictures it
+# can draw, which only works before Textual takes over the terminal's input.
+from tui.widgets.photo import ImageMode
 from tui.widgets.status_bar import StatusBar
 
 Clock = Callable[[], datetime]
@@ -63,6 +68,7 @@ class LinliApp(App[None]):
         clock: Clock | None = None,
         live: bool = True,
         owns_client: bool = False,
+        images: ImageMode = "auto",
     ) -> None:
         super().__init__()
         self.owns_client = owns_client
@@ -72,6 +78,7 @@ class LinliApp(App[None]):
         self.zone = ZoneInfo("Asia/Shanghai")
         self.me: StaffMe | None = None
         self.live_enabled = live
+        self.images = images
         self.link: LinkState | str = "idle"
         self.live_signal: Signal[LiveEvent] = Signal(self, "live")
         self.reconnect_backoff = Backoff()
@@ -80,6 +87,10 @@ class LinliApp(App[None]):
 
     # -- start and sign-in ---------------------------------------------------
     def on_mount(self) -> None:
+        # Everything alive now (the imported modules, most of the heap) lives as long as
+        # the terminal: keep it out of the cycle collector's full passes, which otherwise
+        # walk it all and stall keys for 100 ms and more on a busy desk machine.
+        gc.freeze()
         # With a stored session the sign-in screen is skipped unless resuming fails.
         if self.client.tokens is not None:
             self.resume_session()
@@ -87,6 +98,7 @@ class LinliApp(App[None]):
             self.switch_mode("login")
 
     async def on_unmount(self) -> None:
+        gc.unfreeze()
         if self.owns_client:
             await self.client.aclose()
 

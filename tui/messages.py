@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PIL.Image import Image
 from textual.message import Message
 
 from schemas.auth import StaffMe
@@ -62,6 +63,7 @@ class ActionDone(Message):
 class PageArrived(Message):
     page: ReportPage
     append: bool
+    generation: int = 0  # which load asked for it; an older one is dropped
 
 
 @dataclass
@@ -87,3 +89,19 @@ class ReportArrived(Message):
 
     report: ReportStaff
     text: str = ""
+
+
+@dataclass
+class PhotoArrived(Message):
+    """A photo fetched and decoded, ready to draw."""
+
+    sha: str
+    image: Image
+
+
+@dataclass
+class PhotoFailed(Message):
+    """A photo that could not be fetched or read; ``text`` says why."""
+
+    sha: str
+    text: str

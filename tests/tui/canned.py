@@ -3,6 +3,7 @@ run, served through httpx's mock transport so the real client code parses them."
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from PIL import Image, ImageDraw
 
 from tui.app import LinliApp
 from tui.client import LinliClient, StoredTokens, TokenStore
@@ -95,7 +97,7 @@ def detail(i: int) -> dict[str, Any]:
         status="dispatched",
         description="602室楼上（702室）漏水，天花板大面积渗水，墙皮脱落，家中有老人，"
         "希望尽快处理。",
-        photos=["a" * 64, "b" * 64],
+        photos=[PHOTO, MISSING_PHOTO],
         location={"lat": 31.2204, "lng": 121.4245, "address": "长宁区愚园路1088弄6号602"},
         hide_name=False,
         source="resident",
@@ -145,6 +147,24 @@ def detail(i: int) -> dict[str, Any]:
         allowed_moves=["dispatch", "merge", "reject", "resolve", "start", "wait"],
     )
     return r
+
+
+PHOTO = "a" * 64  # served as a picture
+MISSING_PHOTO = "b" * 64  # the server answers 404: gone from storage, or not this person's
+
+
+def ceiling_photo() -> bytes:
+    """A drawn stand-in for a resident's photo: a stained ceiling with a lamp, as PNG."""
+    img = Image.new("RGB", (160, 120), (236, 232, 222))
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 96, 159, 119), fill=(150, 120, 90))  # the wall's top edge
+    d.ellipse((40, 20, 120, 70), fill=(196, 170, 120))  # the water stain
+    d.ellipse((58, 30, 100, 58), fill=(160, 128, 80))
+    d.rectangle((72, 0, 76, 40), fill=(60, 60, 60))  # the lamp's cord
+    d.ellipse((60, 38, 88, 56), fill=(250, 220, 90))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
 
 
 def rota_grid() -> dict[str, Any]:
@@ -369,6 +389,7 @@ def routes() -> dict[tuple[str, str], Any]:
             "counts": {"new": 2, "mine": 3, "overdue": 1, "department": 0, "all": 10214},
         },
         ("GET", "/api/v1/reports/1001"): detail(1),
+        ("GET", f"/api/v1/reports/1001/photos/{PHOTO}"): ceiling_photo(),
         ("GET", "/api/v1/rota/communities/1/rotas"): {"items": [rota_grid()["rota"]]},
         ("GET", "/api/v1/rota/rotas/5"): rota_grid(),
         ("GET", "/api/v1/rota/communities/1/on-duty"): {
@@ -426,6 +447,8 @@ def transport(seen: list[httpx.Request] | None = None) -> httpx.MockTransport:
         if body is None:
             err = {"code": "not_found", "message": f"no route for {request.url.path}"}
             return httpx.Response(404, json={"error": err})
+        if isinstance(body, bytes):
+            return httpx.Response(200, content=body, headers={"content-type": "image/png"})
         return httpx.Response(200, content=json.dumps(body, ensure_ascii=False).encode())
 
     return httpx.MockTransport(handle)
@@ -440,4 +463,5 @@ def canned_app(
         store.save(SERVER, StoredTokens("access-token", "refresh-token"))
     client = LinliClient(SERVER, store, transport=transport(seen))
     clock: Callable[[], datetime] = lambda: NOW  # noqa: E731
-    return LinliApp(client, clock=clock, live=False)
+    # Half blocks draw the same in every terminal and in an SVG; sixel would not.
+    return LinliApp(client, clock=clock, live=False, images="halfcell")

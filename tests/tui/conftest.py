@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -9,14 +10,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from PIL import Image
 from sanic import Sanic
 
 from server.app import create_app
 from server.broker import Broker
 from server.config import Settings
 from server.models.people import Resident, ResidentHousehold
-from tests.support.factories import World, make_household, make_resident, make_world
+from tests.support.factories import World, auth, make_household, make_resident, make_world
 
 
 async def seed_reports_catalogue() -> None:
@@ -72,6 +75,31 @@ async def stop_server(app: Sanic, server: Any) -> None:
     app.ctx.wechat.close()
 
 
+def png(colour: tuple[int, int, int], size: tuple[int, int] = (64, 48)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+async def report_with_photos(live: LiveServer, text: str, pictures: list[bytes]) -> dict[str, Any]:
+    """A resident uploads the pictures and reports with them, as the mini-program does."""
+    async with httpx.AsyncClient(base_url=live.url, headers=auth(live.app, live.resident)) as http:
+        shas = []
+        for data in pictures:
+            r = await http.post(
+                "/api/v1/reports/photos", files={"file": ("p.png", data, "image/png")}
+            )
+            assert r.status_code == 201, r.text
+            shas.append(r.json()["id"])
+        r = await http.post(
+            "/api/v1/reports/",
+            json={"category": "sanitation", "description": text, "photos": shas},
+        )
+    assert r.status_code == 201, r.text
+    report: dict[str, Any] = r.json()["report"]
+    return report
+
+
 @pytest.fixture
 async def live_server(settings: Settings, db: None, broker: Broker) -> AsyncIterator[LiveServer]:
     app, server, port = await start_server(settings, broker)
@@ -91,3 +119,12 @@ async def live_server(settings: Settings, db: None, broker: Broker) -> AsyncIter
 @pytest.fixture
 def token_file(tmp_path: Path) -> Path:
     return tmp_path / "config" / "linli" / "tokens.json"
+
+
+@pytest.fixture(autouse=True)
+def fixed_cell_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pictures keep their shape by the terminal's cell size in pixels, which textual-image
+    reads from the terminal running the tests when there is one; fix it so snapshots match."""
+    from textual_image._terminal import CellSize, get_cell_size
+
+    monkeypatch.setattr(get_cell_size, "_result", CellSize(10, 20), raising=False)

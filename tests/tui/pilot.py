@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.app import App
 from textual.pilot import Pilot
+
+from tui.screens.detail import DetailScreen
+from tui.widgets.report_table import ReportTable
 
 
 async def until(pilot: Pilot, cond: Callable[[], object], what: str, tries: int = 200) -> None:
@@ -35,3 +39,15 @@ async def settled(pilot: Pilot, screen_type: type) -> None:
     await until(pilot, lambda: app.screen.is_mounted and app.screen.size.width > 0, "mounted")
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
+
+
+async def open_from_board(pilot: Pilot, app: App, report_id: int, tab: str) -> None:
+    """From the board, open one report by its tab key and wait until it has loaded."""
+    await pilot.press(tab)
+    table = app.screen.query_one(ReportTable)
+    await until(pilot, lambda: report_id in table.reports, f"#{report_id} on the board")
+    table.move_cursor(row=table.order.index(report_id))
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, DetailScreen), "detail open")
+    screen = app.screen
+    await until(pilot, lambda: screen.report is not None, "report loaded")

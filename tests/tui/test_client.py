@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import stat
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.support.factories import PASSWORD, token_for
-from tests.tui.conftest import LiveServer
+from tests.tui.conftest import LiveServer, png, report_with_photos
 from tui.client import (
     ApiError,
     Backoff,
@@ -75,6 +77,30 @@ async def test_expired_access_token_is_renewed_transparently(
     assert me.id == worker.id
     assert client.tokens != first  # a fresh pair was issued and stored
     assert TokenStore(token_file).load(live_server.url) == client.tokens
+    await client.aclose()
+
+
+async def test_photo_bytes_come_with_the_session_renewed_as_needed(
+    live_server: LiveServer, token_file: Path
+) -> None:
+    made = await report_with_photos(live_server, "井盖松动", [png((10, 200, 90))])
+    sha = made["photos"][0]
+    worker = live_server.world.staff["worker"]
+    client = LinliClient(live_server.url, TokenStore(token_file))
+    await client.login(worker.username, PASSWORD)
+    signer = live_server.app.ctx.signer
+    ttl, signer.access_ttl = signer.access_ttl, -60
+    expired = token_for(live_server.app, worker)
+    signer.access_ttl = ttl
+    assert client.tokens is not None
+    client.tokens = StoredTokens(expired, client.tokens.refresh_token)
+
+    data = await client.photo(made["id"], sha)
+    assert Image.open(io.BytesIO(data)).getpixel((5, 5)) == (10, 200, 90)
+    assert client.tokens.access_token != expired  # renewed on the way
+    with pytest.raises(ApiError) as info:
+        await client.photo(made["id"], "0" * 64)  # not one of this report's photos
+    assert info.value.status == 404 and "Not found" in info.value.plain()
     await client.aclose()
 
 

@@ -20,6 +20,7 @@ from tui.screens.detail import DetailScreen
 from tui.screens.forms import FilterForm
 from tui.screens.handoff_forms import DispatchForm
 from tui.screens.ops import OpsScreen
+from tui.screens.photos import PhotoViewer
 from tui.screens.rota import RotaScreen
 from tui.screens.visits import VisitsScreen
 from tui.widgets.report_table import ReportTable
@@ -48,6 +49,15 @@ async def dispatch(pilot: Pilot[Any]) -> None:
     await detail(pilot)
     await pilot.press("d")
     await until(pilot, lambda: isinstance(pilot.app.screen, DispatchForm), "form")
+    await pilot.pause()
+
+
+async def photos(pilot: Pilot[Any]) -> None:
+    await detail(pilot)
+    await pilot.press("i")
+    await until(pilot, lambda: isinstance(pilot.app.screen, PhotoViewer), "viewer")
+    image = pilot.app.screen.query_one("#photo-image")
+    await until(pilot, lambda: image.display and image.image is not None, "photo drawn")  # type: ignore[attr-defined]
     await pilot.pause()
 
 
@@ -111,6 +121,7 @@ SCREENS: dict[str, Step] = {
     "board": board,
     "detail": detail,
     "dispatch": dispatch,
+    "photos": photos,
     "filters": filters,
     "help": help_screen,
     "rota": rota,

@@ -18,7 +18,7 @@ from textual.widgets import Select, TextArea  # noqa: E402
 
 from tests.support.factories import PASSWORD, auth  # noqa: E402
 from tests.tui.conftest import LiveServer  # noqa: E402
-from tests.tui.pilot import sign_in, type_text, until  # noqa: E402
+from tests.tui.pilot import open_from_board, sign_in, type_text, until  # noqa: E402
 from tui.app import LinliApp  # noqa: E402
 from tui.client import LinliClient, TokenStore  # noqa: E402
 from tui.screens.board import BoardScreen  # noqa: E402
@@ -26,7 +26,6 @@ from tui.screens.detail import DetailScreen  # noqa: E402
 from tui.screens.forms import NoteForm  # noqa: E402
 from tui.screens.handoff_forms import DispatchForm, LegReportForm  # noqa: E402
 from tui.widgets.outcome import Outcome  # noqa: E402
-from tui.widgets.report_table import ReportTable  # noqa: E402
 
 
 async def resident_report(live: LiveServer, text: str) -> dict[str, Any]:
@@ -53,16 +52,6 @@ async def write_note(pilot: Any, app: LinliApp, text: str) -> None:
     await until(pilot, lambda: isinstance(app.screen, NoteForm), "note form")
     app.screen.query_one("#note", TextArea).insert(text)
     await pilot.press("ctrl+s")
-
-
-async def open_from_board(pilot: Any, app: LinliApp, report_id: int, tab: str) -> None:
-    await pilot.press(tab)
-    table = app.screen.query_one(ReportTable)
-    await until(pilot, lambda: report_id in table.reports, f"#{report_id} on the board")
-    table.move_cursor(row=table.order.index(report_id))
-    await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, DetailScreen), "detail open")
-    await until(pilot, lambda: detail(app).report is not None, "report loaded")
 
 
 async def test_report_lifecycle_through_the_terminal(

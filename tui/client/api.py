@@ -82,6 +82,10 @@ class LinliClient(HttpClient):
         r: ReportStaff = await self.get(f"/reports/{report_id}", ReportStaff)
         return r
 
+    async def photo(self, report_id: int, sha: str) -> bytes:
+        """One photo of a report or of a department's report-back, as stored (EXIF removed)."""
+        return await self.get_bytes(f"/reports/{report_id}/photos/{sha}")
+
     async def categories(self) -> list[CategoryOut]:
         cats: list[CategoryOut] = await self.get("/reports/categories", list[CategoryOut])
         return cats

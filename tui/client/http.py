@@ -126,6 +126,11 @@ class HttpClient:
         )
         return _parse(model, await self.call(method, f"{API}{path}", json=payload))
 
+    async def get_bytes(self, path: str) -> bytes:
+        """A binary resource (a photo): the body as it came, errors as for any call."""
+        data: bytes = await self.call("GET", f"{API}{path}", raw=True)
+        return data
+
     async def call(self, method: str, path: str, **kw: Any) -> Any:
         """Send with the access token; on an expired token renew once and resend."""
         token = await self.access_token()
@@ -138,7 +143,14 @@ class HttpClient:
         return await self._call(method, path, token=await self.access_token(), **kw)
 
     async def _call(
-        self, method: str, path: str, *, auth: bool = True, token: str | None = None, **kw: Any
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: bool = True,
+        token: str | None = None,
+        raw: bool = False,
+        **kw: Any,
     ) -> Any:
         headers = {}
         if auth:
@@ -150,6 +162,8 @@ class HttpClient:
             raise ServerUnreachable(self.server, "no answer in time") from None
         except httpx.TransportError as exc:
             raise ServerUnreachable(self.server, _reason(exc)) from None
+        if raw and resp.status_code < 400:
+            return resp.content
         if resp.status_code == 204 or not resp.content:
             if resp.status_code >= 400:
                 raise ApiError(resp.status_code, "error", resp.reason_phrase)

@@ -16,6 +16,15 @@ if TYPE_CHECKING:
     from tui.app import LinliApp
 
 
+def failure_text(app: LinliApp, exc: ApiError) -> str:
+    """Tell the app about an outage or lost session; return the words to show where it failed."""
+    if isinstance(exc, ServerUnreachable):
+        app.post_message(ServerDown(exc.plain()))
+    elif isinstance(exc, SignedOut):
+        app.call_later(app.signed_out, exc.plain())
+    return exc.plain()
+
+
 class LinliScreen(Screen[None]):
     """Base for screens that talk to the server through workers."""
 
@@ -36,12 +45,7 @@ class LinliScreen(Screen[None]):
         return self.linli.clock()
 
     def failed(self, exc: ApiError) -> str:
-        """Tell the app about an outage or lost session; return the words to show here."""
-        if isinstance(exc, ServerUnreachable):
-            self.linli.post_message(ServerDown(exc.plain()))
-        elif isinstance(exc, SignedOut):
-            self.linli.call_later(self.linli.signed_out, exc.plain())
-        return exc.plain()
+        return failure_text(self.linli, exc)
 
     def say(self, text: str, ok: bool = True) -> None:
         for outcome in self.query(Outcome):

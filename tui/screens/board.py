@@ -77,6 +77,9 @@ class BoardScreen(LinliScreen):
         self.labels = Labels()
         self.filters = Filters()
         self.names_requested = False
+        # Bumped by every fresh load (tab, search, filters, reload), so a page asked for
+        # before it, still in flight or queued, is never shown under the new tab.
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -115,17 +118,24 @@ class BoardScreen(LinliScreen):
             counts=cursor is None,
         )
 
+    def load(self) -> None:
+        self.generation += 1
+        self.workers.cancel_group(self, "board-more")
+        self.loading_more = False
+        self.fetch_page(self.generation)
+
     @work(exclusive=True, group="board-load")
-    async def load(self) -> None:
+    async def fetch_page(self, generation: int) -> None:
         try:
             page = await self.client.queue(self.query_for())
         except ApiError as exc:
             self.post_message(ActionDone(self.failed(exc), ok=False))
             return
-        self.post_message(PageArrived(page, append=False))
+        self.post_message(PageArrived(page, append=False, generation=generation))
 
     @work(exclusive=True, group="board-more")
     async def load_more(self, cursor: str) -> None:
+        generation = self.generation
         try:
             page = await self.client.queue(self.query_for(cursor))
         except ApiError as exc:
@@ -133,9 +143,23 @@ class BoardScreen(LinliScreen):
             return
         finally:
             self.loading_more = False
-        self.post_message(PageArrived(page, append=True))
+        self.post_message(PageArrived(page, append=True, generation=generation))
 
     def on_page_arrived(self, msg: PageArrived) -> None:
+        if msg.generation != self.generation:
+            return
+        if msg.append:
+            self.show_page(msg)
+        else:
+            # The key that asked for this page (a tab, a search) has already changed the
+            # screen: let that frame out first. Rebuilding the table and drawing it cold
+            # takes tens of milliseconds, and landing before the frame delayed the answer
+            # to the key by as much.
+            self.call_after_refresh(self.show_page, msg)
+
+    def show_page(self, msg: PageArrived) -> None:
+        if msg.generation != self.generation:
+            return
         page, append = msg.page, msg.append
         if not self.names_requested:
             self.names_requested = True

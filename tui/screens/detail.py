@@ -17,10 +17,12 @@ from tui.messages import ActionDone, ReportArrived
 from tui.screens.base import LinliScreen
 from tui.screens.forms import AssignForm, MergeForm, NoteForm, PatchForm
 from tui.screens.handoff_forms import DispatchForm, LegReportForm, MeetingForm
+from tui.screens.photos import PhotoViewer
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
+from tui.widgets.photo import image_widget
 from tui.widgets.report_table import Labels
-from tui.widgets.report_view import report_body, report_header
+from tui.widgets.report_view import report_body, report_header, report_photos
 from tui.widgets.status_bar import StatusBar
 
 # Bindings that are a lifecycle move: shown only when the server says the move is allowed.
@@ -61,6 +63,7 @@ class DetailScreen(LinliScreen):
         Binding("u", "reopen", "Reopen 重开"),
         Binding("k", "leg_accept", "Leg accept 部门受理"),
         Binding("b", "leg_report", "Report back 反馈"),
+        Binding("i", "photos", "Photos 照片"),
         Binding("r", "reload", "Reload"),
     ]
 
@@ -165,6 +168,16 @@ class DetailScreen(LinliScreen):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_photos(self) -> None:
+        if self.report is None:
+            return
+        photos = report_photos(self.report)
+        if not photos:
+            self.say("This report has no photos 没有照片", ok=False)
+            return
+        renderer = image_widget(self.linli.images)
+        self.app.push_screen(PhotoViewer(self.client, self.report_id, photos, renderer))
 
     def action_accept(self) -> None:
         if self.report is None:

@@ -13,7 +13,14 @@ from textual.widgets import Static
 
 from tui.widgets.key_footer import KeyFooter
 
-_KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter"}
+_KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "Esc",
+    "enter": "Enter",
+    "right": "→",
+    "left": "←",
+}
 
 
 def key_label(key: str) -> str:

@@ -50,6 +50,7 @@ def help_sections() -> list[tuple[str, type[Screen[Any]]]]:
     """Each screen's own keys, in the order a person meets them."""
     from tui.screens.detail import DetailScreen
     from tui.screens.forms import Form
+    from tui.screens.photos import PhotoViewer
     from tui.screens.rota_forms import SwapsScreen
 
     sections: list[tuple[str, type[Screen[Any]]]] = [("Sign-in 登录", LoginScreen)]
@@ -58,6 +59,7 @@ def help_sections() -> list[tuple[str, type[Screen[Any]]]]:
             sections.append((m.label, m.screen))
             if m.mode == "board":
                 sections.append(("Report detail 工单详情", DetailScreen))
+                sections.append(("Photos 照片", PhotoViewer))
             if m.mode == "rota":
                 sections.append(("Swap requests 换班申请", SwapsScreen))
     sections.append(("Forms 表单", Form))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -69,6 +71,15 @@ class Labels:
             self.category_list = msg.categories
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def _unlink(cache: LRUCache[K, V]) -> None:
+    for key in list(cache.keys()):
+        cache.discard(key)
+
+
 # (key, header, narrow width, wide width); the title takes whatever is left.
 COLUMNS = [
     ("id", "#", 5, 7),
@@ -109,6 +120,17 @@ class ReportTable(DataTable[Text]):
 
     def on_mount(self) -> None:
         self._layout()
+
+    def _clear_caches(self) -> None:
+        # Textual's LRUCache links its entries in a ring; clearing it drops the ring whole,
+        # which leaves every cached cell, row and line of the old page as cyclic garbage
+        # (thousands of objects per page) for the slow full collection to find. Discarding
+        # the entries one by one unlinks them, so they are freed the moment they go.
+        _unlink(self._cell_render_cache)
+        _unlink(self._row_render_cache)
+        _unlink(self._row_renderable_cache)
+        _unlink(self._line_cache)
+        super()._clear_caches()
 
     def on_resize(self) -> None:
         if self._layout():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,46 @@ KIND = {
     "escalated": "升级 escalated",
     "rated": "评价 rated",
 }
+
+
+RESIDENT = "居民 resident"
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoRef:
+    """One photo the server serves for this report, and whose it is."""
+
+    sha: str
+    source: str
+
+
+def report_photos(r: ReportStaff) -> list[PhotoRef]:
+    """The resident's photos, then each department's report-back photos: the order in
+    which the detail numbers its links and the viewer steps through them."""
+    out = [PhotoRef(sha, RESIDENT) for sha in r.photos]
+    for leg in r.legs:
+        out.extend(PhotoRef(sha, f"{leg.department_name} 反馈 report-back") for sha in leg.photos)
+    return out
+
+
+def photo_url(server: str, report_id: int, sha: str) -> str:
+    return f"{server}/api/v1/reports/{report_id}/photos/{sha}"
+
+
+def photo_links(r: ReportStaff, server: str) -> Text | None:
+    photos = report_photos(r)
+    if not photos:
+        return None
+    links = Text("照片 ")
+    source = RESIDENT
+    for i, p in enumerate(photos, 1):
+        if p.source != source:
+            links.append(f"· {p.source} ", style="dim")
+            source = p.source
+        links.append(f"[{i}]", style=f"underline link {photo_url(server, r.id, p.sha)}")
+        links.append(" ")
+    links.append("(i: view here)", style="dim")
+    return links
 
 
 def _when(at: datetime, zone: ZoneInfo) -> str:
@@ -92,11 +133,7 @@ def report_body(
         parts.append(
             Text(f"地点 {loc.address or '—'}  ({loc.lat:.5f}, {loc.lng:.5f})", style="cyan")
         )
-    if r.photos:
-        links = Text("照片 ")
-        for i, sha in enumerate(r.photos, 1):
-            url = f"{server}/api/v1/reports/{r.id}/photos/{sha}"
-            links.append(f"[{i}]", style=f"underline link {url}").append(" ")
+    if (links := photo_links(r, server)) is not None:
         parts.append(links)
     if r.reject_reason:
         parts.append(Text(f"退回 referral: {r.reject_reason}", style="yellow"))
