@@ -25,6 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+import tui  # noqa: F401 - first: sets the terminal's frame rate before Textual loads
+
+# isort: split
 from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
