@@ -177,27 +177,27 @@ class ReportTable(DataTable[Text]):
     def show(self, rows: list[ReportRow], *, append: bool = False) -> None:
         """A new first page replaces the table; a next page only adds its rows (rebuilding
         every row loaded so far would land in the frame of whichever key comes next)."""
-        if not append or not self.columns:
-            if not append:
-                self.reports.clear()
-                self.order.clear()
+        if append and self.columns:
+            now = self.clock()
+            keys = [c.value for c in self.columns]
             for r in rows:
-                if r.id not in self.reports:
+                cells = self._cells(r, now)
+                if r.id in self.reports:  # already shown (it moved between pages): refresh
+                    for key, cell in zip(keys, cells, strict=True):
+                        self.update_cell(str(r.id), key, cell)  # type: ignore[arg-type]
+                else:
                     self.order.append(r.id)
+                    self.add_row(*cells, key=str(r.id))
                 self.reports[r.id] = r
-            self.redraw()
             return
-        now = self.clock()
-        keys = [c.value for c in self.columns]
+        if not append:
+            self.reports.clear()
+            self.order.clear()
         for r in rows:
-            cells = self._cells(r, now)
-            if r.id in self.reports:  # already shown (it moved between pages): refresh it
-                for key, cell in zip(keys, cells, strict=True):
-                    self.update_cell(str(r.id), key, cell)  # type: ignore[arg-type]
-            else:
+            if r.id not in self.reports:
                 self.order.append(r.id)
-                self.add_row(*cells, key=str(r.id))
             self.reports[r.id] = r
+        self.redraw()
 
     def upsert(self, row: ReportRow, *, first: bool = False) -> None:
         """Put a changed or arriving row in place and light it up for a few seconds."""

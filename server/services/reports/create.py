@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -118,89 +119,35 @@ async def create_report(
         pool, reason = await ownership.duty_pool(
             community.id, community.street_id, urgent=info.urgent, at=now
         )
-    if is_postgres():
-        new = create_pg.NewReport(
-            street_id=community.street_id,
-            community_id=community.id,
-            category_id=info.id,
-            category_code=info.code,
-            priority=priority,
-            title=_title(body, info.name),
-            description=body.description,
-            lat=loc.lat if loc else None,
-            lng=loc.lng if loc else None,
-            address=loc.address if loc else "",
-            hide_name=body.hide_name,
-            photos=body.photos,
-            source=source or ("resident" if actor.is_resident else "staff"),
-            idempotency_key=key,
-            now=now,
-            accept_due=due.accept,
-            respond_due=due.respond,
-            resolve_due=due.resolve,
-            resident_id=actor.id if actor.is_resident else None,
-            reported_by_staff_id=actor.id if actor.is_staff else None,
-            actor=actor.actor,
-            pool=pool,
-            reason=reason,
-        )
-        return await _create_pg(new)
+    # The report's own columns; the owner (and since when) is chosen with the rows locked.
+    columns: dict[str, Any] = {
+        "community_id": community.id,
+        "street_id": community.street_id,
+        "category_id": info.id,
+        "priority": priority,
+        "status": Status.submitted,
+        "resident_id": actor.id if actor.is_resident else None,
+        "reported_by_staff_id": actor.id if actor.is_staff else None,
+        "title": _title(body, info.name),
+        "description": body.description,
+        "lat": loc.lat if loc else None,
+        "lng": loc.lng if loc else None,
+        "address": loc.address if loc else "",
+        "hide_name": body.hide_name,
+        "photos": body.photos,
+        "source": source or ("resident" if actor.is_resident else "staff"),
+        "idempotency_key": key,
+        "created_at": now,
+        "updated_at": now,
+        "accept_due": due.accept,
+        "respond_due": due.respond,
+        "resolve_due": due.resolve,
+        "due_at": due.accept,
+    }
     try:
-        async with in_transaction() as conn:
-            chosen = await ownership.choose_owner(conn, pool)
-            report = await Report.create(
-                community_id=community.id,
-                street_id=community.street_id,
-                category_id=info.id,
-                priority=priority,
-                status=Status.submitted,
-                resident_id=actor.id if actor.is_resident else None,
-                reported_by_staff_id=actor.id if actor.is_staff else None,
-                owner_id=chosen,
-                owner_since=now if chosen else None,
-                title=_title(body, info.name),
-                description=body.description,
-                lat=loc.lat if loc else None,
-                lng=loc.lng if loc else None,
-                address=loc.address if loc else "",
-                hide_name=body.hide_name,
-                photos=body.photos,
-                source=source or ("resident" if actor.is_resident else "staff"),
-                idempotency_key=key,
-                created_at=now,
-                updated_at=now,
-                accept_due=due.accept,
-                respond_due=due.respond,
-                resolve_due=due.resolve,
-                due_at=due.accept,
-                using_db=conn,
-            )
-            followers = []
-            if actor.is_resident:
-                await ReportFollower.create(
-                    report_id=report.id, resident_id=actor.id, using_db=conn
-                )
-                followers = [actor.id]
-            await ownership.add_load(conn, chosen, priority, +1, at=now)
-            await record(
-                report,
-                conn,
-                actor=actor,
-                kind="created",
-                at=now,
-                category_code=info.code,
-                to_status=Status.submitted.value,
-                # One timeline entry says who reported it and who owns it; the relay still
-                # gets both topics.
-                topics=["report.created", "report.assigned"] if chosen else ["report.created"],
-                followers=followers,
-                data={
-                    "priority": priority,
-                    "source": report.source,
-                    "owner_id": chosen,
-                    "reason": reason if chosen else "waiting_for_owner",
-                },
-            )
+        if is_postgres():
+            return await _create_pg(columns, info.code, actor, pool, reason)
+        return await _create_orm(columns, info.code, actor, pool, reason)
     except IntegrityError:
         if key is not None:
             # A concurrent retry with the same key won the insert: answer with its report.
@@ -208,50 +155,60 @@ async def create_report(
             if existing is not None:
                 return Created(existing, False)
         raise
+
+
+async def _create_orm(
+    columns: dict[str, Any], category_code: str, actor: Principal, pool: list[int], reason: str
+) -> Created:
+    now = columns["created_at"]
+    async with in_transaction() as conn:
+        chosen = await ownership.choose_owner(conn, pool)
+        report = await Report.create(
+            **columns, owner_id=chosen, owner_since=now if chosen else None, using_db=conn
+        )
+        followers = []
+        if actor.is_resident:
+            await ReportFollower.create(report_id=report.id, resident_id=actor.id, using_db=conn)
+            followers = [actor.id]
+        await ownership.add_load(conn, chosen, columns["priority"], +1, at=now)
+        await record(
+            report,
+            conn,
+            actor=actor,
+            kind="created",
+            at=now,
+            category_code=category_code,
+            to_status=Status.submitted.value,
+            # One timeline entry says who reported it and who owns it; the relay still
+            # gets both topics.
+            topics=["report.created", "report.assigned"] if chosen else ["report.created"],
+            followers=followers,
+            data={
+                "priority": columns["priority"],
+                "source": report.source,
+                "owner_id": chosen,
+                "reason": reason if chosen else "waiting_for_owner",
+            },
+        )
     return Created(report, True)
 
 
-async def _create_pg(new: create_pg.NewReport) -> Created:
-    try:
-        done = await create_pg.insert(new)
-        if done is None:  # a candidate without a load row: add the rows, then once more
-            async with in_transaction() as conn:
-                await ownership.ensure_rows(conn, new.pool)
-            done = await create_pg.insert(new)
-    except IntegrityError:
-        if new.idempotency_key is not None:
-            existing = await Report.get_or_none(idempotency_key=new.idempotency_key)
-            if existing is not None:
-                return Created(existing, False)
-        raise
+async def _create_pg(
+    columns: dict[str, Any], category_code: str, actor: Principal, pool: list[int], reason: str
+) -> Created:
+    args = (columns, category_code, actor.actor, pool, reason)
+    done = await create_pg.insert(*args)
+    if done is None:  # a candidate without a load row: add the rows, then once more
+        async with in_transaction() as conn:
+            await ownership.ensure_rows(conn, pool)
+        done = await create_pg.insert(*args)
     if done is None:
         raise RuntimeError("the candidates' load rows could not be created")
     report = Report(
         id=done.id,
-        street_id=new.street_id,
-        community_id=new.community_id,
-        category_id=new.category_id,
-        priority=new.priority,
-        status=Status.submitted,
-        title=new.title,
-        description=new.description,
-        lat=new.lat,
-        lng=new.lng,
-        address=new.address,
-        hide_name=new.hide_name,
-        photos=new.photos,
-        source=new.source,
-        idempotency_key=new.idempotency_key,
-        created_at=new.now,
-        updated_at=new.now,
         owner_id=done.owner_id,
-        owner_since=new.now if done.owner_id else None,
-        accept_due=new.accept_due,
-        respond_due=new.respond_due,
-        resolve_due=new.resolve_due,
-        due_at=new.accept_due,
-        resident_id=new.resident_id,
-        reported_by_staff_id=new.reported_by_staff_id,
+        owner_since=columns["created_at"] if done.owner_id else None,
+        **columns,
     )
     report._saved_in_db = True
     name = (done.owner_name, done.owner_role) if done.owner_name is not None else None

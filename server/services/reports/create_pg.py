@@ -13,7 +13,6 @@ so concurrent creates see each other's choices.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -22,35 +21,6 @@ from tortoise import connections, timezone
 from server.context import client_ip_var, request_id_var
 from server.domain.assignment import PRIORITY_WEIGHT
 from server.services.reports import ownership
-
-
-@dataclass(frozen=True, slots=True)
-class NewReport:
-    """Everything the statement writes that the caller decided beforehand."""
-
-    street_id: int
-    community_id: int
-    category_id: int
-    category_code: str
-    priority: str
-    title: str
-    description: str
-    lat: float | None
-    lng: float | None
-    address: str
-    hide_name: bool
-    photos: list[str]
-    source: str
-    idempotency_key: str | None
-    now: datetime
-    accept_due: datetime
-    respond_due: datetime
-    resolve_due: datetime
-    resident_id: int | None
-    reported_by_staff_id: int | None
-    actor: tuple[str, int | None]
-    pool: list[int]
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,51 +92,59 @@ FROM rep LEFT JOIN staff s ON s.id = rep.owner_id"""
 SQL = {True: TEMPLATE.replace("{lock}", " FOR UPDATE"), False: TEMPLATE.replace("{lock}", "")}
 
 
-async def insert(r: NewReport) -> Inserted | None:
-    """The new report, or None when a candidate had no load row (add them, then retry)."""
-    actor_type, actor_id = r.actor
-    followers = [r.resident_id] if r.resident_id is not None else []
+async def insert(
+    r: dict[str, Any],
+    category_code: str,
+    actor: tuple[str, int | None],
+    pool: list[int],
+    reason: str,
+) -> Inserted | None:
+    """Insert the report with columns ``r`` (as ``Report.create`` takes them, but for the
+    owner, chosen here among ``pool``): None when a candidate had no load row (add them,
+    then retry)."""
+    actor_type, actor_id = actor
+    resident_id = r["resident_id"]
     # The event payload the relay reads, but for what only the statement knows (the
     # report's id, the event's id, the owner and why).
     base = {
-        "community_id": r.community_id,
+        "community_id": r["community_id"],
         "status": "submitted",
-        "resident_id": r.resident_id,
-        "category": r.category_code,
-        "title": r.title,
+        "resident_id": resident_id,
+        "category": category_code,
+        "title": r["title"],
         "kind": "created",
         "from_status": None,
         "public": True,
         "note": "",
         "actor_type": actor_type,
         "actor_id": actor_id,
-        "resident_ids": followers,
+        "resident_ids": [resident_id] if resident_id is not None else [],
     }
     params: list[Any] = [
-        sorted(set(r.pool)),
-        r.street_id,
-        r.community_id,
-        r.category_id,
-        r.priority,
-        r.title,
-        r.description,
-        r.lat,
-        r.lng,
-        r.address,
-        r.hide_name,
-        orjson.dumps(r.photos).decode(),
-        r.source,
-        r.idempotency_key,
-        r.now,
-        r.accept_due,
-        r.respond_due,
-        r.resolve_due,
-        r.resident_id,
-        r.reported_by_staff_id,
-        PRIORITY_WEIGHT[r.priority],
+        sorted(set(pool)),
+        r["street_id"],
+        r["community_id"],
+        r["category_id"],
+        r["priority"],
+        r["title"],
+        r["description"],
+        r["lat"],
+        r["lng"],
+        r["address"],
+        r["hide_name"],
+        orjson.dumps(r["photos"]).decode(),
+        r["source"],
+        r["idempotency_key"],
+        r["created_at"],
+        r["accept_due"],
+        r["respond_due"],
+        r["resolve_due"],
+        resident_id,
+        r["reported_by_staff_id"],
+        PRIORITY_WEIGHT[r["priority"]],
         actor_type,
         actor_id,
-        r.reason,
+        reason,
         orjson.dumps(base).decode(),
         timezone.now(),
         client_ip_var.get(),

@@ -151,23 +151,24 @@ async def queue(
         raise Invalid("unknown category", code="unknown_category", details={"unknown": unknown})
     cursor = decode_cursor(q.cursor) if q.cursor else None
     codes = {info.id: code for code, info in cats.items()}
-    if queue_pg.available():
+    on_pg = queue_pg.available()
+    if on_pg:
         rows, tab_counts = await queue_pg.page_and_counts(
             q, p, now, [cats[c].id for c in q.category], cursor
         )
-        more = len(rows) > q.limit
-        rows = rows[: q.limit]
+    else:
+        rows, tab_counts = await _queue_orm(q, p, now, cursor)
+    more = len(rows) > q.limit
+    rows = rows[: q.limit]
+    nxt = encode_cursor(rows[-1]["due_at"], rows[-1]["id"]) if more else None
+    if on_pg:
         # The busiest read: plain dicts shaped as ReportRow, encoded once by orjson.
         page = {
             "items": [row_dict(r, codes, now) for r in rows],
-            "next_cursor": encode_cursor(rows[-1]["due_at"], rows[-1]["id"]) if more else None,
+            "next_cursor": nxt,
             "counts": tab_counts.model_dump() if tab_counts else None,
         }
         return EncodedJson(orjson.dumps(page, option=orjson.OPT_UTC_Z))
-    rows, tab_counts = await _queue_orm(q, p, now, cursor)
-    more = len(rows) > q.limit
-    rows = rows[: q.limit]
-    nxt = encode_cursor(rows[-1]["due_at"], rows[-1]["id"]) if more and rows else None
     return ReportPage(
         items=[row_view(r, codes, now) for r in rows], next_cursor=nxt, counts=tab_counts
     )

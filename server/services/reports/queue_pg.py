@@ -129,16 +129,15 @@ async def page_and_counts(
     conn = connections.get("default")
     if not q.counts:
         return await conn.execute_query_dict(page, arg.values), None
-    cwhere = _where(q, p, now, cat_ids, arg)
     tabs = ", ".join(
         f"count(*) FILTER (WHERE {_tab_sql(t, p, now, arg)}) AS {t}" for t in COUNTED_TABS
     )
     # Every tab holds open reports only, "all" too unless the query names statuses: count
     # them in one pass over the (community or street, status) index.
-    every = f"(SELECT count(*) FROM report r WHERE {cwhere})" if statuses else "count(*)"  # noqa: S608
+    every = f"(SELECT count(*) FROM report r WHERE {where})" if statuses else "count(*)"  # noqa: S608
     sql = (
         f"WITH cnt AS (SELECT {tabs}, {every} AS all_ "  # noqa: S608
-        f"FROM report r WHERE {cwhere} AND {IS_OPEN}) "
+        f"FROM report r WHERE {where} AND {IS_OPEN}) "
         f"SELECT cnt.*, pg.* FROM cnt LEFT JOIN ({page}) pg ON TRUE ORDER BY pg.due_at, pg.id"
     )
     rows = await conn.execute_query_dict(sql, arg.values)
