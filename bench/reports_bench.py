@@ -17,8 +17,6 @@ import asyncio
 import os
 import random
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -38,12 +36,7 @@ from bench.reports_seed import (
     load_seeded,
     seed,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from bench.servers import free_port, stop
 
 
 async def check_owners(url: str, since: datetime) -> None:
@@ -286,11 +279,7 @@ async def main_async(args: argparse.Namespace) -> None:
         await check_owners(url, started)
     finally:
         if proc is not None:
-            os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+            stop(proc)
         if not (args.keep or args.reuse):
             await drop_database(args.database_url, name)
 

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Tab
 
+from bench.servers import free_port
 from tui.app import LinliApp
 from tui.client import LinliClient, TokenStore
 from tui.widgets.report_table import ReportTable
@@ -91,12 +91,6 @@ async def seed(url: str, n: int) -> tuple[str, str]:
         return workers[0].username, DEMO_PASSWORD
     finally:
         await close_db()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start_server(url: str, port: int, tmp: Path) -> subprocess.Popen[bytes]:

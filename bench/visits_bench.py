@@ -17,7 +17,6 @@ import asyncio
 import os
 import random
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bench.loadgen import Req, Stats, run_wrk, wrk_path
+from bench.servers import stop
 from bench.visits_seed import Seeded, seed
 from server.auth.principal import Principal
 from server.auth.tokens import TokenSigner
@@ -267,11 +267,7 @@ async def run(a: argparse.Namespace) -> None:
         print("\nresult:", "targets met" if ok else "TARGET MISSED")
     finally:
         if proc is not None:
-            os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+            stop(proc)
         if not (a.keep or a.reuse):
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         else:
