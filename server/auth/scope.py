@@ -15,6 +15,7 @@ from tortoise.queryset import QuerySet
 
 from server.auth.principal import Principal
 from server.domain.errors import Forbidden, NotFound
+from server.models.geo import Community
 from server.models.people import Role
 
 M = TypeVar("M", bound=Model)
@@ -89,3 +90,14 @@ def ensure_community(p: Principal, community_id: int, street_id: int | None) -> 
     if p.is_staff and p.role == Role.street_dispatcher and street_id == p.street_id:
         return
     raise Forbidden("outside your scope")
+
+
+async def community_in_scope(p: Principal, community_id: int | None = None) -> Community:
+    """The community (the caller's own when none is named): 404 when there is none, and
+    refused when it lies outside the caller's scope."""
+    cid = community_id if community_id is not None else p.community_id
+    c = await Community.filter(id=cid).first() if cid is not None else None
+    if c is None:
+        raise NotFound("community not found")
+    ensure_community(p, c.id, c.street_id)
+    return c

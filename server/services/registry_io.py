@@ -14,8 +14,8 @@ from tortoise.transactions import in_transaction
 
 from schemas.registry import ImportIssue, ImportReport, ImportRow
 from server.auth.principal import Principal
-from server.auth.scope import ensure_community
-from server.domain.errors import Conflict, Invalid, NotFound, PayloadTooLarge, UnsupportedMedia
+from server.auth.scope import community_in_scope
+from server.domain.errors import Conflict, Invalid, PayloadTooLarge, UnsupportedMedia
 from server.domain.registry_rows import (
     EXPORT_HEADERS,
     Issue,
@@ -25,7 +25,7 @@ from server.domain.registry_rows import (
     parse_row,
 )
 from server.domain.visits import effective_groups
-from server.models.geo import Building, Community, Household
+from server.models.geo import Building, Household
 from server.models.visits import HouseholdGroup, Member, VisitSchedule
 from server.services.audit import audit
 from server.services.schedule import community_zone, known_groups, load_policy
@@ -71,15 +71,6 @@ def read_table(data: bytes, content_type: str) -> list[list[str]]:
     raise UnsupportedMedia(f"send text/csv or {XLSX_TYPE}", details={"got": kind})
 
 
-async def _community(p: Principal, community_id: int | None) -> Community:
-    cid = community_id if community_id is not None else p.community_id
-    c = await Community.filter(id=cid).first() if cid is not None else None
-    if c is None:
-        raise NotFound("community not found")
-    ensure_community(p, c.id, c.street_id)
-    return c
-
-
 async def import_registry(
     p: Principal,
     community_id: int | None,
@@ -93,7 +84,7 @@ async def import_registry(
         raise PayloadTooLarge(f"the file is over {max_bytes} bytes")
     if not data:
         raise Invalid("the file is empty", code="bad_file")
-    c = await _community(p, community_id)
+    c = await community_in_scope(p, community_id)
     table = await asyncio.to_thread(read_table, data, content_type)
     table = [r for r in table if any(cell.strip() for cell in r)]
     if not table:
@@ -312,7 +303,7 @@ def _xlsx_bytes(rows: list[list[object]]) -> bytes:
 
 async def export_registry(p: Principal, community_id: int | None, fmt: str) -> tuple[bytes, int]:
     """The community's registry in the import layout, one row per member. Audited."""
-    c = await _community(p, community_id)
+    c = await community_in_scope(p, community_id)
     households = await Household.filter(community_id=c.id).values(
         "id", "unit", "floor", "room", "notes", "building__name", "building__estate__name"
     )

@@ -26,7 +26,7 @@ from schemas.rota_plan import (
     RotaSummary,
 )
 from server.auth.principal import Principal
-from server.auth.scope import ScopeRules, get_scoped
+from server.auth.scope import ScopeRules, community_in_scope, get_scoped
 from server.domain.errors import Conflict, Invalid, Unavailable
 from server.models.people import Staff
 from server.models.rota import Assignment, Post, Rota, RotaChange, RotaStatus, ShiftTemplate
@@ -38,7 +38,6 @@ from server.services.audit import audit
 from server.services.duty import invalidate_on_duty
 from server.services.outbox import emit
 from server.services.rota_problem import Loaded, load_problem, placed_of
-from server.services.rota_setup import community_in_scope
 
 ROTA_SCOPE = ScopeRules(community="community_id", street="community__street_id")
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 from schemas.rota_plan import OnDuty, OnDutyPost, OnDutyStaff
 from server.auth.principal import Principal
+from server.auth.scope import community_in_scope
 from server.domain.errors import Invalid
 from server.models.people import Staff
 from server.models.rota import Assignment, Post, RotaStatus
 from server.services.duty import db_instant, on_duty
-from server.services.rota_setup import community_in_scope
 
 
 async def on_duty_board(

@@ -22,9 +22,8 @@ from schemas.rota import (
     ShiftUpdate,
 )
 from server.auth.principal import Principal
-from server.auth.scope import ScopeRules, ensure_community, get_scoped
-from server.domain.errors import Conflict, Invalid, NotFound
-from server.models.geo import Community
+from server.auth.scope import ScopeRules, community_in_scope, get_scoped
+from server.domain.errors import Conflict, Invalid
 from server.models.people import Role, Staff
 from server.models.rota import (
     Assignment,
@@ -40,14 +39,6 @@ BY_COMMUNITY = ScopeRules(community="community_id", street="community__street_id
 BY_POST = ScopeRules(community="post__community_id", street="post__community__street_id")
 BY_STAFF = ScopeRules(community="staff__community_id", street="staff__community__street_id")
 ROSTERED = (Role.worker, Role.secretary)
-
-
-async def community_in_scope(p: Principal, community_id: int) -> Community:
-    c = await Community.filter(id=community_id).first()
-    if c is None:
-        raise NotFound("community not found")
-    ensure_community(p, c.id, c.street_id)
-    return c
 
 
 async def rostered_staff(community_id: int) -> list[Staff]:

@@ -7,26 +7,16 @@ from tortoise.transactions import in_transaction
 from schemas.registry import CustomGroupIn, GroupOut
 from schemas.visits import VisitPolicyIn, VisitPolicyOut
 from server.auth.principal import Principal
-from server.auth.scope import ensure_community
-from server.domain.errors import Conflict, NotFound
-from server.models.geo import Community
+from server.auth.scope import community_in_scope
+from server.domain.errors import Conflict
 from server.models.visits import CustomGroup, VisitPolicy
 from server.services.audit import audit
 from server.services.registry import check_groups
 from server.services.schedule import known_groups, load_policy, reapply_policy, recompute_community
 
 
-async def _community(p: Principal, community_id: int | None) -> Community:
-    cid = community_id if community_id is not None else p.community_id
-    c = await Community.filter(id=cid).first() if cid is not None else None
-    if c is None:
-        raise NotFound("community not found")
-    ensure_community(p, c.id, c.street_id)
-    return c
-
-
 async def get_policy(p: Principal, community_id: int | None) -> VisitPolicyOut:
-    c = await _community(p, community_id)
+    c = await community_in_scope(p, community_id)
     policy = await load_policy(c.id)
     groups = await known_groups(c.id)
     return VisitPolicyOut(
@@ -39,7 +29,7 @@ async def get_policy(p: Principal, community_id: int | None) -> VisitPolicyOut:
 
 async def set_policy(p: Principal, community_id: int | None, data: VisitPolicyIn) -> VisitPolicyOut:
     """Save the cadences and move every household's next due date to match."""
-    c = await _community(p, community_id)
+    c = await community_in_scope(p, community_id)
     await check_groups(c.id, list(data.cadences))
     async with in_transaction() as conn:
         row = await VisitPolicy.filter(community_id=c.id).using_db(conn).select_for_update().first()
@@ -67,7 +57,7 @@ async def set_policy(p: Principal, community_id: int | None, data: VisitPolicyIn
 
 async def recompute(p: Principal, community_id: int | None) -> int:
     """Recompute every schedule in full (groups derived from birth years included)."""
-    c = await _community(p, community_id)
+    c = await community_in_scope(p, community_id)
     async with in_transaction() as conn:
         n = await recompute_community(c.id, conn)
         await audit(
@@ -77,7 +67,7 @@ async def recompute(p: Principal, community_id: int | None) -> int:
 
 
 async def add_group(p: Principal, community_id: int | None, data: CustomGroupIn) -> GroupOut:
-    c = await _community(p, community_id)
+    c = await community_in_scope(p, community_id)
     if data.code in await known_groups(c.id):
         raise Conflict("a group with this code exists", code="duplicate_group")
     async with in_transaction() as conn:
