@@ -87,8 +87,8 @@ def invalidate() -> None:
     _cache = None
 
 
-async def everything() -> list[CategoryInfo]:
-    """Every category, inactive ones included, for the people who maintain the list."""
+async def _budgets() -> dict[int, dict[str, tuple[int, int, int]]]:
+    """(accept, first response, resolve) minutes by category id and priority."""
     budgets: dict[int, dict[str, tuple[int, int, int]]] = {}
     for s in await CategorySla.all().values(
         "category_id", "priority", "accept_minutes", "respond_minutes", "resolve_minutes"
@@ -98,6 +98,12 @@ async def everything() -> list[CategoryInfo]:
             s["respond_minutes"],
             s["resolve_minutes"],
         )
+    return budgets
+
+
+async def everything() -> list[CategoryInfo]:
+    """Every category, inactive ones included, for the people who maintain the list."""
+    budgets = await _budgets()
     return [
         CategoryInfo(
             c.id,
@@ -117,15 +123,7 @@ async def catalogue() -> dict[str, CategoryInfo]:
     now = time.monotonic()
     if _cache is not None and now - _cache[0] < CACHE_SECONDS:
         return _cache[1]
-    budgets: dict[int, dict[str, tuple[int, int, int]]] = {}
-    for s in await CategorySla.all().values(
-        "category_id", "priority", "accept_minutes", "respond_minutes", "resolve_minutes"
-    ):
-        budgets.setdefault(s["category_id"], {})[str(s["priority"])] = (
-            s["accept_minutes"],
-            s["respond_minutes"],
-            s["resolve_minutes"],
-        )
+    budgets = await _budgets()
     found = {
         c.code: CategoryInfo(
             c.id, c.code, c.name, c.urgent, c.default_priority.value, budgets.get(c.id, {})
