@@ -21,6 +21,7 @@ from server.notify.live import LiveHub
 from server.notify.wechat import WeChatGateway
 from server.rota.pool import configure as configure_solver_pool
 from server.rota.pool import shutdown_pool
+from server.services import planning
 from server.services.auth import AuthService, LoginPolicy
 from server.services.duty import use_broker
 from server.services.open311_keys import Open311Keys
@@ -55,6 +56,7 @@ def create_app(
         TOUCHUP=settings.linli_env != "test",
     )
     app.ctx.settings = settings
+    planning.keep_due_lists(settings.visit_kept_lists)
     app.ctx.signer = TokenSigner(
         settings.jwt_secret, settings.access_token_ttl, settings.refresh_token_ttl
     )

@@ -20,6 +20,7 @@ from server.app import create_app
 from server.broker import Broker, create_broker
 from server.config import Settings
 from server.db import close_db, init_db
+from server.services.planning import forget_due_lists
 from server.services.reports.sla import forget_hours
 from tests.support.asgi import asgi_client
 from tests.support.db import (
@@ -94,6 +95,7 @@ async def db(settings: Settings) -> AsyncIterator[None]:
     await init_db(settings.database_url, time_zone=settings.time_zone)
     await empty_all_tables()
     forget_hours()  # ids repeat across tests' emptied databases
+    forget_due_lists()
     yield
     await close_db()
 

@@ -187,3 +187,17 @@ class VisitReport(Model):
         table = "visit_report"
         unique_together = (("visit", "need"),)
         indexes = (Index(fields=["household_id", "created_at"]),)
+
+
+class VisitDataVersion(Model):
+    """A counter per community, raised by triggers whenever the rows of a due list change.
+
+    Every insert, update or delete of grid, estate, building, household, member or schedule
+    rows raises it in the writing transaction (migration visits 0003). A due list kept in
+    memory is served again only while it still matches."""
+
+    community_id = fields.IntField(primary_key=True, generated=False)
+    version = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "visit_data_version"

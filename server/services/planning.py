@@ -3,10 +3,16 @@ walking order, and a day plan that fits a day's capacity, overdue first.
 
 The due list is the hottest read in the app (every worker opens it on every round), so it
 is one hand-written query and plain dicts encoded once, shaped as ``DueList``/``DayPlan``.
+Each process also keeps the lists it has encoded, stamped with the visit-data version of
+every community the worker's grids are in (``VisitDataVersion``, raised by triggers on any
+write to the rows a list reads), and sends one again only while its stamp still matches:
+one indexed read instead of the whole query. Every read is audited either way.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,6 +23,7 @@ from server.auth.scope import ScopeRules, get_scoped
 from server.domain.visits import mask_phone, walking_key
 from server.models.people import Staff
 from server.services.audit import audit
+from server.services.encoded import EncodedJson
 from server.services.schedule import community_zone
 from server.services.sql import rows
 
@@ -40,6 +47,16 @@ LEFT JOIN household_member hm ON hm.id = (
 WHERE g.worker_id = $1 AND s.next_due <= $2 AND NOT s.moved_away
 ORDER BY s.next_due, s.household_id
 LIMIT $3"""
+# The version of each community a worker's grids are in: a kept list with another stamp is
+# stale. Versions only ever rise, so equal stamps mean no write since the list was read.
+STAMP_SQL = """
+SELECT DISTINCT g.community_id, v.version
+FROM grid g LEFT JOIN visit_data_version v ON v.community_id = g.community_id
+WHERE g.worker_id = $1
+ORDER BY g.community_id"""
+# Lists kept per process, least recently used out first: a street has a few hundred
+# workers. Set from the settings at start-up (``keep_due_lists``).
+KEPT_LISTS = 512
 # Priority-group lists as the database returns them (JSON text on some drivers), parsed
 # once: a street has a few dozen distinct ones.
 _GROUPS: dict[str, list[str]] = {}
@@ -115,32 +132,70 @@ def _walk(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    stamp: tuple[tuple[int, int | None], ...]
+    body: EncodedJson
+    household_ids: list[int]
+
+
+_kept: OrderedDict[tuple[int, date, int, int], _Kept] = OrderedDict()
+
+
+def keep_due_lists(most: int) -> None:
+    """Keep at most ``most`` encoded lists in this process (0: compute every list)."""
+    global KEPT_LISTS
+    KEPT_LISTS = most
+    while len(_kept) > most:
+        _kept.popitem(last=False)
+
+
+def forget_due_lists() -> None:
+    """Drop every kept list (a test database emptied under a running process)."""
+    _kept.clear()
+
+
+async def _stamp(worker_id: int) -> tuple[tuple[int, int | None], ...]:
+    return tuple((r["community_id"], r["version"]) for r in await rows(STAMP_SQL, [worker_id]))
+
+
 async def due_list(
     p: Principal, worker_id: int | None, within_days: int, limit: int
-) -> dict[str, Any]:
-    """Overdue households and those due within ``within_days``, in walking order."""
+) -> EncodedJson:
+    """Overdue households and those due within ``within_days``, in walking order (a
+    ``DueList``, encoded)."""
     wid, cid = await _worker(p, worker_id)
     today = datetime.now(await community_zone(cid or 0)).date()
-    items = _walk(await _due(wid, today + timedelta(days=within_days), today, limit))
+    key = (wid, today, within_days, limit)
+    # Read before the list: a write landing in between leaves a newer list under an older
+    # stamp, which the next read's stamp no longer matches (never the other way round).
+    stamp = await _stamp(wid)
+    kept = _kept.get(key)
+    if kept is not None and kept.stamp == stamp:
+        _kept.move_to_end(key)
+    else:
+        items = _walk(await _due(wid, today + timedelta(days=within_days), today, limit))
+        overdue = sum(1 for i in items if i["status"] == "overdue")
+        listed = {
+            "worker_id": wid,
+            "today": today,
+            "overdue": overdue,
+            "due": len(items) - overdue,
+            "items": items,
+        }
+        kept = _Kept(stamp, EncodedJson(orjson.dumps(listed)), [i["household_id"] for i in items])
+        if KEPT_LISTS:
+            _kept[key] = kept
+            if len(_kept) > KEPT_LISTS:
+                _kept.popitem(last=False)
     await audit(
         p,
         "household.list",
         "household",
         None,
-        {
-            "purpose": "due_list",
-            "worker_id": wid,
-            "household_ids": [i["household_id"] for i in items],
-        },
+        {"purpose": "due_list", "worker_id": wid, "household_ids": kept.household_ids},
     )
-    overdue = sum(1 for i in items if i["status"] == "overdue")
-    return {
-        "worker_id": wid,
-        "today": today,
-        "overdue": overdue,
-        "due": len(items) - overdue,
-        "items": items,
-    }
+    return kept.body
 
 
 async def day_plan(
