@@ -230,10 +230,11 @@ async def main_async(args: argparse.Namespace) -> None:
     else:
         url = await create_database(args.database_url, name)
     try:
+        # A kept database takes the migrations added since it was seeded.
+        await migrate(url)
         if args.reuse:
             seeded = await load_seeded(url)
         else:
-            await migrate(url)
             seeded = await seed(url, args.reports, args.communities)
         env = {
             **os.environ,
@@ -249,6 +250,8 @@ async def main_async(args: argparse.Namespace) -> None:
             # Relays run as their own processes when scaled (bench.relay_bench measures
             # them); one here would drain the creates' outbox on the measured cores.
             "RELAY_IN_SERVER": "false",
+            # Queue pages kept per worker process (0 reads every page from the database).
+            "QUEUE_KEPT_PAGES": str(args.queue_kept_pages),
             "PYTHONPATH": os.getcwd(),
         }
         proc = subprocess.Popen(  # noqa: ASYNC220 - started once, before any measurement
@@ -271,6 +274,7 @@ async def main_async(args: argparse.Namespace) -> None:
         print(
             f"server: {args.workers} Sanic workers on {base}; load from {gen}; "
             f"bounds {args.requests} requests or {args.seconds}s per measurement; "
+            f"queue pages kept per worker: {args.queue_kept_pages}; "
             f"load average {os.getloadavg()[0]:.1f}"
         )
         started = datetime.now(UTC)
@@ -296,6 +300,12 @@ def main() -> None:
         "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
     )
     ap.add_argument("--db-name", default="linli_bench_reports")
+    ap.add_argument(
+        "--queue-kept-pages",
+        type=int,
+        default=4096,
+        help="queue pages each worker keeps while their scope is unchanged (0: none)",
+    )
     ap.add_argument("--reports", type=int, default=1_000_000)
     ap.add_argument("--communities", type=int, default=200)
     ap.add_argument("--workers", type=int, default=2)

@@ -25,6 +25,7 @@ from server.services import planning
 from server.services.auth import AuthService, LoginPolicy
 from server.services.duty import use_broker
 from server.services.open311_keys import Open311Keys
+from server.services.reports import queries
 
 _names = itertools.count()
 
@@ -57,6 +58,7 @@ def create_app(
     )
     app.ctx.settings = settings
     planning.keep_due_lists(settings.visit_kept_lists)
+    queries.keep_queue_pages(settings.queue_kept_pages)
     app.ctx.signer = TokenSigner(
         settings.jwt_secret, settings.access_token_ttl, settings.refresh_token_ttl
     )

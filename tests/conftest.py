@@ -21,6 +21,7 @@ from server.broker import Broker, create_broker
 from server.config import Settings
 from server.db import close_db, init_db
 from server.services.planning import forget_due_lists
+from server.services.reports.queries import forget_queue_pages
 from server.services.reports.sla import forget_hours
 from tests.support.asgi import asgi_client
 from tests.support.db import (
@@ -96,6 +97,7 @@ async def db(settings: Settings) -> AsyncIterator[None]:
     await empty_all_tables()
     forget_hours()  # ids repeat across tests' emptied databases
     forget_due_lists()
+    forget_queue_pages()
     yield
     await close_db()
 

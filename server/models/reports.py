@@ -269,3 +269,17 @@ class WorkerLoad(Model):
 
     class Meta:
         table = "report_worker_load"
+
+
+class ReportDataVersion(Model):
+    """A counter per community, raised by triggers whenever its reports or legs change.
+
+    Every insert, update or delete of report or dispatch-leg rows raises it in the writing
+    transaction (migration reports 0004). A queue page kept in memory is served again only
+    while the versions of its scope still match."""
+
+    community_id = fields.IntField(primary_key=True, generated=False)
+    version = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "report_data_version"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from schemas.reports import (
     TabCounts,
 )
 from server.auth.principal import Principal
+from server.auth.scope import scope_target
 from server.domain.errors import Invalid
 from server.domain.geo import bounding_box, haversine_m
 from server.domain.lifecycle import OPEN, Status
@@ -31,10 +33,11 @@ from server.models.people import Role
 from server.models.reports import Report
 from server.services.encoded import EncodedJson
 from server.services.reports import catalogue, queue_pg
-from server.services.reports.access import get_visible, visible
+from server.services.reports.access import REPORT_SCOPE, get_visible, visible
 from server.services.reports.dispatch import LIVE
 from server.services.reports.sla import in_db_zone
 from server.services.reports.views import public_view, row_dict, row_view
+from server.services.sql import rows as sql_rows
 
 ROW_FIELDS = (
     "id",
@@ -53,6 +56,19 @@ ROW_FIELDS = (
 OPEN_VALUES = [s.value for s in OPEN]
 DUPLICATE_METRES = 200.0
 DUPLICATE_WINDOW = timedelta(days=7)
+# Queue pages kept per process, least recently used out first (set at start-up from the
+# settings by ``keep_queue_pages``; 0 keeps none).
+KEPT_PAGES = 4096
+# The versions a page's scope depends on, summed: each only ever rises, so an equal sum
+# means no report or leg in scope has been written since the page was read.
+STAMP_SQL = {
+    "community_id": "SELECT version FROM report_data_version WHERE community_id = $1",
+    "street_id": (
+        "SELECT sum(v.version) AS version FROM report_data_version v "
+        "JOIN community c ON c.id = v.community_id WHERE c.street_id = $1"
+    ),
+    None: "SELECT sum(version) AS version FROM report_data_version",
+}
 
 
 def encode_cursor(at: datetime, id_: int) -> str:
@@ -140,24 +156,93 @@ async def _filtered(q: QueueQuery, p: Principal, now: datetime) -> QuerySet[Repo
     return qs
 
 
+@dataclass(frozen=True, slots=True)
+class _KeptPage:
+    stamp: int
+    # The first moment a report in the page's scope falls overdue: a tab count and a row's
+    # overdue flag can change then without any write.
+    until: datetime | None
+    cats: dict[str, catalogue.CategoryInfo]
+    page: ReportPage | EncodedJson
+
+
+_kept: OrderedDict[tuple[Any, ...], _KeptPage] = OrderedDict()
+
+
+def keep_queue_pages(most: int) -> None:
+    """Keep at most ``most`` queue pages in this process (0: read every page)."""
+    global KEPT_PAGES
+    KEPT_PAGES = most
+    while len(_kept) > most:
+        _kept.popitem(last=False)
+
+
+def forget_queue_pages() -> None:
+    """Drop every kept page (a test database emptied under a running process)."""
+    _kept.clear()
+
+
+async def _stamp(p: Principal) -> int:
+    target = scope_target(p, REPORT_SCOPE)
+    path = target[0] if target is not None and target[0] in STAMP_SQL else None
+    found = await sql_rows(STAMP_SQL[path], [] if path is None else [target[1]])  # type: ignore[index]
+    return int((found[0]["version"] if found else None) or 0)
+
+
 async def queue(
     q: QueueQuery, p: Principal, now: datetime | None = None
 ) -> ReportPage | EncodedJson:
-    """A triage queue page; on PostgreSQL already encoded as JSON (a ``ReportPage``)."""
+    """A triage queue page; on PostgreSQL already encoded as JSON (a ``ReportPage``).
+
+    Pages with counts are kept per process and sent again while no report or leg in the
+    caller's scope has been written (``ReportDataVersion``, raised by triggers) and no
+    report in it has fallen overdue since."""
     now = in_db_zone(now)
     cats = await catalogue.catalogue()
     unknown = sorted(set(q.category) - set(cats))
     if unknown:
         raise Invalid("unknown category", code="unknown_category", details={"unknown": unknown})
+    key = (
+        p.subject_type,
+        p.id,
+        p.role,
+        p.community_id,
+        p.street_id,
+        p.department_id,
+        q.model_dump_json(),
+    )
+    # Read before the page: a write landing in between leaves a newer page under an older
+    # stamp, which the next read's stamp no longer matches (never the other way round).
+    stamp = await _stamp(p) if KEPT_PAGES and q.counts else None
+    kept = _kept.get(key)
+    if (
+        kept is not None
+        and kept.stamp == stamp
+        and kept.cats is cats
+        and (kept.until is None or now < kept.until)
+    ):
+        _kept.move_to_end(key)
+        return kept.page
+    page, until = await _read_page(q, p, now, cats)
+    if stamp is not None:
+        _kept[key] = _KeptPage(stamp, until, cats, page)
+        if len(_kept) > KEPT_PAGES:
+            _kept.popitem(last=False)
+    return page
+
+
+async def _read_page(
+    q: QueueQuery, p: Principal, now: datetime, cats: dict[str, catalogue.CategoryInfo]
+) -> tuple[ReportPage | EncodedJson, datetime | None]:
     cursor = decode_cursor(q.cursor) if q.cursor else None
     codes = {info.id: code for code, info in cats.items()}
     on_pg = queue_pg.available()
     if on_pg:
-        rows, tab_counts = await queue_pg.page_and_counts(
+        rows, tab_counts, until = await queue_pg.page_and_counts(
             q, p, now, [cats[c].id for c in q.category], cursor
         )
     else:
-        rows, tab_counts = await _queue_orm(q, p, now, cursor)
+        rows, tab_counts, until = await _queue_orm(q, p, now, cursor)
     more = len(rows) > q.limit
     rows = rows[: q.limit]
     nxt = encode_cursor(rows[-1]["due_at"], rows[-1]["id"]) if more else None
@@ -168,15 +253,14 @@ async def queue(
             "next_cursor": nxt,
             "counts": tab_counts.model_dump() if tab_counts else None,
         }
-        return EncodedJson(orjson.dumps(page, option=orjson.OPT_UTC_Z))
-    return ReportPage(
-        items=[row_view(r, codes, now) for r in rows], next_cursor=nxt, counts=tab_counts
-    )
+        return EncodedJson(orjson.dumps(page, option=orjson.OPT_UTC_Z)), until
+    items = [row_view(r, codes, now) for r in rows]
+    return ReportPage(items=items, next_cursor=nxt, counts=tab_counts), until
 
 
 async def _queue_orm(
     q: QueueQuery, p: Principal, now: datetime, cursor: tuple[datetime, int] | None
-) -> tuple[list[dict[str, Any]], TabCounts | None]:
+) -> tuple[list[dict[str, Any]], TabCounts | None, datetime | None]:
     base = await _filtered(q, p, now)
     page = _tab(base, q.tab, p, now, bool(q.status))
     if cursor is not None:
@@ -184,12 +268,19 @@ async def _queue_orm(
         page = page.filter(Q(due_at__gt=at) | Q(due_at=at, id__gt=last))
     rows_task: Any = page.order_by("due_at", "id").limit(q.limit + 1).values(*ROW_FIELDS)
     if not q.counts:
-        return await rows_task, None
+        return await rows_task, None, None
     joined = p.role == Role.department_officer or q.department_id is not None
-    rows, tab_counts = await asyncio.gather(
-        rows_task, _counts(base, p, now, joined, bool(q.status))
+    falls_due = (
+        base.filter(status__in=OPEN_VALUES, paused_at__isnull=True, due_at__gte=now)
+        .order_by("due_at")
+        .limit(1)
+        .values_list("due_at", flat=True)
     )
-    return rows, tab_counts
+    rows, tab_counts, until = await asyncio.gather(
+        rows_task, _counts(base, p, now, joined, bool(q.status)), falls_due
+    )
+    first: datetime | None = until[0] if until else None  # type: ignore[assignment]
+    return rows, tab_counts, first
 
 
 async def mine(p: Principal, limit: int, cursor: str | None) -> ResidentReportPage:

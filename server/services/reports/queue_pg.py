@@ -114,9 +114,10 @@ async def page_and_counts(
     now: datetime,
     cat_ids: list[int],
     cursor: tuple[datetime, int] | None,
-) -> tuple[list[dict[str, Any]], TabCounts | None]:
-    """Up to ``limit + 1`` rows in deadline order, and the tab counts: one statement, the
-    counts riding along as columns of every row (and alone when the page is empty)."""
+) -> tuple[list[dict[str, Any]], TabCounts | None, datetime | None]:
+    """Up to ``limit + 1`` rows in deadline order, the tab counts, and the first moment a
+    report in scope falls overdue: one statement, the counts riding along as columns of
+    every row (and alone when the page is empty)."""
     arg = Params()
     statuses = bool(q.status)
     where = _where(q, p, now, cat_ids, arg)
@@ -128,19 +129,20 @@ async def page_and_counts(
     page += f" ORDER BY r.due_at, r.id LIMIT {arg(q.limit + 1)}"
     conn = connections.get("default")
     if not q.counts:
-        return await conn.execute_query_dict(page, arg.values), None
+        return await conn.execute_query_dict(page, arg.values), None, None
     tabs = ", ".join(
         f"count(*) FILTER (WHERE {_tab_sql(t, p, now, arg)}) AS {t}" for t in COUNTED_TABS
     )
     # Every tab holds open reports only, "all" too unless the query names statuses: count
     # them in one pass over the (community or street, status) index.
     every = f"(SELECT count(*) FROM report r WHERE {where})" if statuses else "count(*)"  # noqa: S608
+    until = f"min(r.due_at) FILTER (WHERE r.paused_at IS NULL AND r.due_at >= {arg(now)})"
     sql = (
-        f"WITH cnt AS (SELECT {tabs}, {every} AS all_ "  # noqa: S608
+        f"WITH cnt AS (SELECT {tabs}, {every} AS all_, {until} AS until_ "  # noqa: S608
         f"FROM report r WHERE {where} AND {IS_OPEN}) "
         f"SELECT cnt.*, pg.* FROM cnt LEFT JOIN ({page}) pg ON TRUE ORDER BY pg.due_at, pg.id"
     )
     rows = await conn.execute_query_dict(sql, arg.values)
     c = rows[0]
     counts = TabCounts(all=c["all_"], **{t: c[t] for t in COUNTED_TABS})
-    return ([] if c["id"] is None else rows), counts
+    return ([] if c["id"] is None else rows), counts, c["until_"]
