@@ -87,3 +87,37 @@ async def test_a_cursor_key_redraws_only_the_rows_it_changed() -> None:
             assert str(new) in drawn
             assert set(drawn) <= {str(new - 1), str(new), str(new + 1)}
             assert len(drawn) == len(set(drawn))
+
+
+async def test_a_next_page_keeps_the_drawn_lines_and_a_changed_row_is_redrawn() -> None:
+    app = One()
+    async with app.run_test(size=(120, 36)) as pilot:
+        table = app.query_one(ReportTable)
+        table.show(rows(range(50)))
+        table.move_cursor(row=40)
+        await pilot.pause()
+        await pilot.pause()
+        drawn: list[str] = []
+        draw = table._render_line_in_row
+
+        def spy(row_key: Any, *args: Any, **kw: Any) -> Any:
+            drawn.append(str(row_key.value))
+            return draw(row_key, *args, **kw)
+
+        table._render_line_in_row = spy  # type: ignore[method-assign]
+        table.show(rows(range(50, 100)), append=True)
+        await pilot.pause()
+        await pilot.press("down")
+        await pilot.pause()
+        new = 5000 + table.cursor_row
+        assert new == 5041
+        assert set(drawn) <= {str(new - 1), str(new), str(new + 1)}  # not the whole screen
+        for y in range(table.size.height):
+            assert drawn_line(table, y) == stock_line(table, y), y
+
+        # A row shown again with a new title (it moved between pages) is drawn anew.
+        y = table.cursor_row - int(table.scroll_y) + table.header_height
+        table.show(rows(range(41, 42), title="换了标题"), append=True)
+        await pilot.pause()
+        assert "换了标题" in "".join(text for text, _ in drawn_line(table, y))
+        assert drawn_line(table, y) == stock_line(table, y)

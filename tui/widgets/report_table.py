@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain
-from typing import TypeVar
 
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
-from textual._segment_tools import line_crop
-from textual.cache import LRUCache
-from textual.coordinate import Coordinate
-from textual.geometry import Region
 from textual.message import Message
-from textual.strip import Strip
 from textual.widgets import DataTable
 
 from schemas.directory import DepartmentPublic, StaffPublic
@@ -30,10 +21,9 @@ from tui.widgets.cells import (
     short_place,
     status_text,
 )
+from tui.widgets.row_table import RowTable
 
 HIGHLIGHT = "on #1f4d2b"
-# A row the cursor (or the mouse) is not on: no row of the table has this index.
-AWAY = -2
 HIGHLIGHT_SECONDS = 8.0
 
 
@@ -80,15 +70,6 @@ class Labels:
             self.category_list = msg.categories
 
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-def _unlink(cache: LRUCache[K, V]) -> None:
-    for key in list(cache.keys()):
-        cache.discard(key)
-
-
 # (key, header, narrow width, wide width); the title takes whatever is left.
 COLUMNS = [
     ("id", "#", 5, 7),
@@ -103,7 +84,7 @@ COLUMNS = [
 WIDE = 110
 
 
-class ReportTable(DataTable[Text]):
+class ReportTable(RowTable[Text]):
     """Rows keyed by report id so live updates replace in place and the cursor stays put."""
 
     DEFAULT_CSS = """
@@ -126,21 +107,9 @@ class ReportTable(DataTable[Text]):
         self.order: list[int] = []
         self.lit: set[int] = set()
         self._title_width = 0
-        self._line_style: Style | None = None
 
     def on_mount(self) -> None:
         self._layout()
-
-    def _clear_caches(self) -> None:
-        # Textual's LRUCache links its entries in a ring; clearing it drops the ring whole,
-        # which leaves every cached cell, row and line of the old page as cyclic garbage
-        # (thousands of objects per page) for the slow full collection to find. Discarding
-        # the entries one by one unlinks them, so they are freed the moment they go.
-        _unlink(self._cell_render_cache)
-        _unlink(self._row_render_cache)
-        _unlink(self._row_renderable_cache)
-        _unlink(self._line_cache)
-        super()._clear_caches()
 
     def on_resize(self) -> None:
         if self._layout():
@@ -250,82 +219,6 @@ class ReportTable(DataTable[Text]):
             r = self.reports[rid]
             self.update_cell(str(rid), "due", countdown_text(r.due_at, now, paused=r.paused))
             self.update_cell(str(rid), "age", age_text(r.created_at, now))
-
-    # -- drawing -------------------------------------------------------------
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # The widget's style walks its ancestors' backgrounds; the table asked for it once
-        # per line, a tenth of a scrolled frame. It cannot change within one render.
-        self._line_style = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._line_style = None
-
-    def render_line(self, y: int) -> Strip:
-        if self.fixed_rows or self._line_style is None:
-            return super().render_line(y)
-        scroll_x, scroll_y = self.scroll_offset
-        if y >= (self.header_height if self.show_header else 0):
-            y += scroll_y
-        return self._render_line(y, scroll_x, scroll_x + self.size.width, self._line_style)
-
-    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
-        """One line of the table, cached per row rather than per cursor position.
-
-        Textual's table keys its line and row caches on the cursor's coordinate, so every
-        cursor move misses them for every line: a key that scrolls the table rebuilt all
-        its visible lines, cell by cell, in the frame that shows the key (two thirds of
-        that frame). A row cursor changes only the row it leaves and the row it lands
-        on, so each line is keyed on whether the cursor (and the mouse) is on its own
-        row; the cursor and hover coordinates handed down are the real ones for that row
-        or a row that does not exist, which draws exactly what the table would.
-        """
-        if self.cursor_type != "row":
-            return super()._render_line(y, x1, x2, base_style)
-        width = self.size.width
-        try:
-            row_key, line_no = self._get_offsets(y)
-        except LookupError:
-            return Strip.blank(width, base_style)
-        row_index = self._row_locations.get(row_key)
-        if row_index is None:  # the header
-            row_index = -1
-        cursor, hover = self.cursor_coordinate, self.hover_coordinate
-        if cursor.row != row_index:
-            cursor = Coordinate(AWAY, cursor.column)
-        if hover.row != row_index:
-            hover = Coordinate(AWAY, hover.column)
-        # The same shape as the table's own key, and the same cache, so it is cleared
-        # wherever the table knows its lines are stale. ``y`` stands for the row and its
-        # line: row positions change only with the update count, which is in the key.
-        cache_key = (
-            y,
-            x1,
-            x2,
-            width,
-            cursor,
-            hover,
-            base_style,
-            self.cursor_type,
-            self._show_hover_cursor,
-            self._update_count,
-            self._pseudo_class_state,
-        )
-        strip = self._line_cache.get(cache_key)
-        if strip is not None:
-            return strip
-        fixed, scrollable = self._render_line_in_row(
-            row_key, line_no, base_style, cursor_location=cursor, hover_location=hover
-        )
-        fixed_width = sum(
-            column.get_render_width(self) for column in self.ordered_columns[: self.fixed_columns]
-        )
-        fixed_line: list[Segment] = list(chain.from_iterable(fixed)) if fixed else []
-        scrollable_line: list[Segment] = list(chain.from_iterable(scrollable))
-        segments = fixed_line + line_crop(scrollable_line, x1 + fixed_width, x2, width)
-        strip = Strip(segments).adjust_cell_length(width, base_style).simplify()
-        self._line_cache[cache_key] = strip
-        return strip
 
     @property
     def current_id(self) -> int | None:
