@@ -119,7 +119,10 @@ class ReportTable(RowTable[Text]):
         width = self.size.width or 80
         wide = width >= WIDE
         fixed = sum((w if wide else n) + 2 for _, _, n, w in COLUMNS)
-        title = max(10, width - fixed - 3)
+        # The vertical scrollbar takes its columns from the table as soon as the rows
+        # overflow; a table one cell wider than what is left gained a horizontal scrollbar
+        # too, which hid a row and cut the last cell of every title.
+        title = max(10, width - self.styles.scrollbar_size_vertical - fixed - 2)
         if title == self._title_width and self.columns:
             return False
         self._title_width = title
