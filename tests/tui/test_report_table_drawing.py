@@ -121,3 +121,20 @@ async def test_a_next_page_keeps_the_drawn_lines_and_a_changed_row_is_redrawn() 
         await pilot.pause()
         assert "换了标题" in "".join(text for text, _ in drawn_line(table, y))
         assert drawn_line(table, y) == stock_line(table, y)
+
+
+async def test_walking_far_keeps_few_cells_and_draws_the_same() -> None:
+    app = One()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(ReportTable)
+        table.show(rows(range(300)))
+        await pilot.pause()
+        for key in ["down"] * 70 + ["up"] * 25:
+            await pilot.press(key)
+        await pilot.pause()
+        # Textual keeps up to 10,000 rendered cells, each a few dozen objects that the
+        # cycle collector walks in its full passes; the kept lines make most of them idle.
+        assert len(table._cell_render_cache) <= 500
+        assert len(table._strips) <= 400
+        for y in range(table.size.height):
+            assert drawn_line(table, y) == stock_line(table, y), y

@@ -30,6 +30,10 @@ V = TypeVar("V")
 
 # A row the cursor (or the mouse) is not on: no row of the table has this index.
 AWAY = -2
+# Lines kept: a few screens of rows, each with and without the cursor on it.
+LINES_KEPT = 400
+ROWS_KEPT = 100
+CELLS_KEPT = 500
 
 
 def unlink(cache: LRUCache[K, V]) -> None:
@@ -55,11 +59,18 @@ class RowTable(DataTable[CellType]):
 
     def __init__(self, **kw: Any) -> None:
         # Before the table's own set-up, which may already clear caches.
-        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1000)
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(LINES_KEPT)
         self._epoch = 0
         self._epoch_count = 0  # the table's change count the current epoch stands for
         self._line_style: Style | None = None
         super().__init__(**kw)
+        # The table's own caches only feed lines that are not kept above: a row drawn
+        # anew is drawn from its cells once. Textual sizes them for a table that redraws
+        # every line on every key (10,000 cells, about 60,000 objects once a few pages
+        # are in), all of it for the cycle collector's full passes to walk mid-key.
+        self._cell_render_cache = LRUCache(CELLS_KEPT)
+        self._row_render_cache = LRUCache(ROWS_KEPT)
+        self._row_renderable_cache = LRUCache(ROWS_KEPT)
 
     # -- keeping lines -------------------------------------------------------
     def add_row(
