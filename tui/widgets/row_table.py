@@ -32,6 +32,7 @@ V = TypeVar("V")
 AWAY = -2
 # Lines kept: a few screens of rows, each with and without the cursor on it.
 LINES_KEPT = 400
+# What the table keeps of its own to draw a row anew (see RowTable.__init__).
 ROWS_KEPT = 100
 CELLS_KEPT = 500
 
