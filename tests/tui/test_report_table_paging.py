@@ -42,3 +42,17 @@ async def test_next_page_appends_and_refreshes_repeats() -> None:
         assert "换了标题" in str(table.get_row_at(49)[-1])
         table.show(rows(range(0, 3)))  # a new first page replaces everything
         assert table.row_count == 3
+
+
+async def test_a_long_table_scrolls_down_only() -> None:
+    for size in [(80, 24), (120, 36)]:
+        app = One()
+        async with app.run_test(size=size) as pilot:
+            table = app.query_one(ReportTable)
+            table.show(rows(range(400)))
+            await pilot.pause()
+            await pilot.pause()
+            assert table.show_vertical_scrollbar
+            assert not table.show_horizontal_scrollbar, size
+            # Every column, the title's last cell included, fits beside the scrollbar.
+            assert table.virtual_size.width == table.scrollable_content_region.width, size

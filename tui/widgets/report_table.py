@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
 
 from rich.text import Text
-from textual.cache import LRUCache
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -23,6 +21,7 @@ from tui.widgets.cells import (
     short_place,
     status_text,
 )
+from tui.widgets.row_table import RowTable
 
 HIGHLIGHT = "on #1f4d2b"
 HIGHLIGHT_SECONDS = 8.0
@@ -71,15 +70,6 @@ class Labels:
             self.category_list = msg.categories
 
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-def _unlink(cache: LRUCache[K, V]) -> None:
-    for key in list(cache.keys()):
-        cache.discard(key)
-
-
 # (key, header, narrow width, wide width); the title takes whatever is left.
 COLUMNS = [
     ("id", "#", 5, 7),
@@ -94,7 +84,7 @@ COLUMNS = [
 WIDE = 110
 
 
-class ReportTable(DataTable[Text]):
+class ReportTable(RowTable[Text]):
     """Rows keyed by report id so live updates replace in place and the cursor stays put."""
 
     DEFAULT_CSS = """
@@ -121,17 +111,6 @@ class ReportTable(DataTable[Text]):
     def on_mount(self) -> None:
         self._layout()
 
-    def _clear_caches(self) -> None:
-        # Textual's LRUCache links its entries in a ring; clearing it drops the ring whole,
-        # which leaves every cached cell, row and line of the old page as cyclic garbage
-        # (thousands of objects per page) for the slow full collection to find. Discarding
-        # the entries one by one unlinks them, so they are freed the moment they go.
-        _unlink(self._cell_render_cache)
-        _unlink(self._row_render_cache)
-        _unlink(self._row_renderable_cache)
-        _unlink(self._line_cache)
-        super()._clear_caches()
-
     def on_resize(self) -> None:
         if self._layout():
             self.redraw()
@@ -140,7 +119,10 @@ class ReportTable(DataTable[Text]):
         width = self.size.width or 80
         wide = width >= WIDE
         fixed = sum((w if wide else n) + 2 for _, _, n, w in COLUMNS)
-        title = max(10, width - fixed - 3)
+        # The vertical scrollbar takes its columns from the table as soon as the rows
+        # overflow; a table one cell wider than what is left gained a horizontal scrollbar
+        # too, which hid a row and cut the last cell of every title.
+        title = max(10, width - self.styles.scrollbar_size_vertical - fixed - 2)
         if title == self._title_width and self.columns:
             return False
         self._title_width = title
