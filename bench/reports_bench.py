@@ -20,12 +20,13 @@ import secrets
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
 import orjson
 
+from bench import cpu
 from bench.loadgen import Req, Stats, run_wrk, wrk_path
 from bench.reports_seed import (
     JWT_SECRET,
@@ -65,6 +66,7 @@ class Result:
     seconds: float
     lat: list[float]
     wrk: Stats | None = None
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU per request by process group
 
     @property
     def rps(self) -> float:
@@ -132,7 +134,14 @@ def tokens(seeded: Seeded) -> tuple[dict[int, str], list[str]]:
 
 
 async def measure(
-    base: str, seeded: Seeded, conc_levels: list[int], n: int, secs: float
+    base: str,
+    seeded: Seeded,
+    conc_levels: list[int],
+    n: int,
+    secs: float,
+    only: str | None = None,
+    server_pgid: int = -1,
+    db_name: str = "",
 ) -> list[Result]:
     staff, residents = tokens(seeded)
     cs = seeded.communities
@@ -179,24 +188,28 @@ async def measure(
 
     out = []
     use_wrk = wrk_path() is not None
+    pairs = {
+        "create": [("floor: raw insert", floor_insert), ("POST /reports", create)],
+        "queue": [("floor: Tortoise list 50", floor_list), ("GET /triage/queue", queue)],
+    }
+    chosen = pairs[only] if only else pairs["create"] + pairs["queue"]
     for conc in conc_levels:
-        for name, make in (
-            ("floor: raw insert", floor_insert),
-            ("POST /reports", create),
-            ("floor: Tortoise list 50", floor_list),
-            ("GET /triage/queue", queue),
-        ):
+        for name, make in chosen:
             if use_wrk:
                 reqs = [as_req(*make()) for _ in range(2000)]
                 await run_wrk(base, reqs[:200], conc, 2)  # warm-up
+                before = cpu.snapshot(server_pgid, db_name)
                 s = await run_wrk(base, reqs, conc, secs)
-                r = Result(name, conc, s.requests, s.errors, s.seconds, [], s)
+                used = cpu.per_request(before, cpu.snapshot(server_pgid, db_name), s.requests)
+                r = Result(name, conc, s.requests, s.errors, s.seconds, [], s, used)
             else:
                 r = await drive(base, name, conc, make, n, secs)
             print(
                 f"  {name:<26} conc={conc:<3} {r.rps:8.1f} req/s  p50 {r.pct(0.5):6.1f} ms  "
                 f"p99 {r.pct(0.99):6.1f} ms  errors {r.errors}"
             )
+            if r.cpu_ms:
+                print(f"  {'':<26} {cpu.describe(r.cpu_ms)}")
             out.append(r)
     return out
 
@@ -212,12 +225,16 @@ def report(results: list[Result]) -> None:
         " | queue p99 (target <= 25 ms at 16)"
     )
     for conc in sorted({r.conc for r in results}):
-        c, f = by[("POST /reports", conc)], by[("floor: raw insert", conc)]
-        q, lf = by[("GET /triage/queue", conc)], by[("floor: Tortoise list 50", conc)]
-        print(
-            f"{conc:>4} | {c.rps / f.rps:5.2f} ({c.rps:.0f} vs {f.rps:.0f} req/s) "
-            f"| {q.rps / lf.rps:5.2f} ({q.rps:.0f} vs {lf.rps:.0f} req/s) | {q.pct(0.99):.1f} ms"
-        )
+        cells = []
+        c, f = by.get(("POST /reports", conc)), by.get(("floor: raw insert", conc))
+        cells.append(f"{c.rps / f.rps:5.2f} ({c.rps:.0f} vs {f.rps:.0f} req/s)" if c and f else "-")
+        q, lf = by.get(("GET /triage/queue", conc)), by.get(("floor: Tortoise list 50", conc))
+        if q and lf:
+            cells.append(f"{q.rps / lf.rps:5.2f} ({q.rps:.0f} vs {lf.rps:.0f} req/s)")
+            cells.append(f"{q.pct(0.99):.1f} ms")
+        else:
+            cells += ["-", "-"]
+        print(f"{conc:>4} | " + " | ".join(cells))
 
 
 async def main_async(args: argparse.Namespace) -> None:
@@ -278,7 +295,16 @@ async def main_async(args: argparse.Namespace) -> None:
             f"load average {os.getloadavg()[0]:.1f}"
         )
         started = datetime.now(UTC)
-        results = await measure(base, seeded, args.conc, args.requests, args.seconds)
+        results = await measure(
+            base,
+            seeded,
+            args.conc,
+            args.requests,
+            args.seconds,
+            args.only,
+            server_pgid=proc.pid,
+            db_name=name,
+        )
         report(results)
         await check_owners(url, started)
     finally:
@@ -317,6 +343,11 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
     ap.add_argument(
         "--reuse", action="store_true", help="measure on a database kept by an earlier --keep"
+    )
+    ap.add_argument(
+        "--only",
+        choices=("create", "queue"),
+        help="measure only this pair (the real path and its floor)",
     )
     args = ap.parse_args()
     asyncio.run(main_async(args))

@@ -1,7 +1,9 @@
 """Redis broker for the scaled setup, through redis-py's ``redis.asyncio``.
 
 The pool is a ``BlockingConnectionPool``: past its size a command waits for a free
-connection instead of raising ``MaxConnectionsError`` as the default pool does.
+connection instead of raising ``MaxConnectionsError`` as the default pool does. The hot
+reads (``get``, ``get_many``: a token's revocation on every request, the on-duty answer on
+every create) go over one pipelined connection instead (:mod:`server.broker.resp`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.client import PubSub
 
 from server.broker.base import Broker, Message, Subscription
+from server.broker.resp import ReadPipe
 
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -51,6 +54,7 @@ class RedisBroker(Broker):
             url, max_connections=max_connections, timeout=10
         )
         self.redis = Redis(connection_pool=self._pool)
+        self._reads = ReadPipe.from_url(url)
         self._release_script = self.redis.register_script(_RELEASE)
 
     def _k(self, key: str) -> str:
@@ -65,12 +69,16 @@ class RedisBroker(Broker):
         return _RedisSubscription(pubsub, self.prefix)
 
     async def get(self, key: str) -> bytes | None:
+        if self._reads is not None:
+            return await self._reads.command(b"GET", self._k(key))  # type: ignore[no-any-return]
         value = await self.redis.get(self._k(key))
         return value.encode() if isinstance(value, str) else value
 
     async def get_many(self, *keys: str) -> list[bytes | None]:
         if not keys:
             return []
+        if self._reads is not None:
+            return await self._reads.command(b"MGET", *(self._k(k) for k in keys))  # type: ignore[no-any-return]
         values = await self.redis.mget([self._k(k) for k in keys])
         return [v.encode() if isinstance(v, str) else v for v in values]
 
@@ -100,5 +108,7 @@ class RedisBroker(Broker):
         return bool(await self.redis.ping())
 
     async def close(self) -> None:
+        if self._reads is not None:
+            self._reads.close()
         await self.redis.aclose()
         await self._pool.aclose()

@@ -194,3 +194,23 @@ async def test_a_visit_can_create_a_report_owned_by_the_visiting_worker(ctx: Ctx
     other = ctx.world.staff["other_worker"]
     with pytest.raises(Invalid):
         await create_report(body, staff_principal(worker), owner_id=other.id)
+
+
+async def test_the_created_report_is_the_stored_row(ctx: Ctx) -> None:
+    """The create answers with a model it builds itself: every column must be there (a new
+    column left out would make a partial model) and hold what the database stored."""
+    from schemas.reports import ReportCreate
+    from server.auth.principal import Principal
+    from server.services.reports import create_report
+
+    body = ReportCreate(
+        category="sanitation",
+        description="楼道灯坏了\n三楼",
+        location={"lat": 31.2, "lng": 121.4, "address": "3号楼"},  # type: ignore[arg-type]
+    )
+    made = await create_report(body, Principal("resident", ctx.alice.id, "jti", 0))
+    stored = await Report.get(id=made.report.id)
+    assert not made.report._partial and made.report._saved_in_db
+    for name in Report._meta.db_fields:
+        assert getattr(made.report, name) == getattr(stored, name), name
+    assert made.report.title == "楼道灯坏了"
