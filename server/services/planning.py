@@ -46,7 +46,7 @@ LEFT JOIN household_member hm ON hm.id = (
     ORDER BY CASE WHEN m.relation = '户主' THEN 0 ELSE 1 END, m.id LIMIT 1)
 WHERE g.worker_id = $1 AND s.next_due <= $2 AND NOT s.moved_away
 ORDER BY s.next_due, s.household_id
-LIMIT $3"""
+LIMIT {limit}"""
 # The version of each community a worker's grids are in: a kept list with another stamp is
 # stale. Versions only ever rise, so equal stamps mean no write since the list was read.
 STAMP_SQL = """
@@ -94,7 +94,9 @@ def _moment(v: Any) -> datetime | None:
 
 async def _due(worker_id: int, horizon: date, today: date, limit: int) -> list[dict[str, Any]]:
     items = []
-    for r in await rows(DUE_SQL, [worker_id, horizon, limit]):
+    # The limit is written into the text, not bound: with a bound LIMIT PostgreSQL judges
+    # its generic plan dearer and plans the statement afresh on every call.
+    for r in await rows(DUE_SQL.format(limit=int(limit)), [worker_id, horizon]):
         due = _day(r["next_due"])
         overdue = (today - due).days
         items.append(

@@ -126,7 +126,9 @@ async def page_and_counts(
     if cursor is not None:
         at, last = arg(cursor[0]), arg(cursor[1])
         page += f" AND (r.due_at, r.id) > ({at}, {last})"
-    page += f" ORDER BY r.due_at, r.id LIMIT {arg(q.limit + 1)}"
+    # The limit is written into the text, not bound: with a bound LIMIT PostgreSQL judges
+    # its generic plan dearer and plans the statement afresh on every call.
+    page += f" ORDER BY r.due_at, r.id LIMIT {int(q.limit) + 1}"
     conn = connections.get("default")
     if not q.counts:
         return await conn.execute_query_dict(page, arg.values), None, None
