@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 from typing import Any
 
@@ -108,6 +109,15 @@ def create_app(
         access.assert_every_route_guarded(app)
         if manage_db:
             await init_db(settings.database_url, time_zone=settings.time_zone)
+
+    @app.after_server_start
+    async def _settle(app: Sanic, _: Any = None) -> None:
+        # Everything loaded at start-up (routes, models, schemas, the ORM) lives as long as
+        # the process: moved out of the collector's reach, a full collection walks only
+        # what requests leave behind instead of pausing every request for tens of ms.
+        if manage_db:
+            gc.collect()
+            gc.freeze()
 
     @app.after_server_stop
     async def _close(app: Sanic, _: Any = None) -> None:
