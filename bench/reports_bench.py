@@ -329,7 +329,7 @@ def main() -> None:
     ap.add_argument(
         "--queue-kept-pages",
         type=int,
-        default=4096,
+        default=1024,
         help="queue pages each worker keeps while their scope is unchanged (0: none)",
     )
     ap.add_argument("--reports", type=int, default=1_000_000)

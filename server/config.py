@@ -119,9 +119,9 @@ class Settings(BaseSettings):
     # and the largest registry file an import accepts.
     visit_day_capacity: int = Field(default=12, ge=1, le=100)
     # Triage queue pages each server process keeps while their scope is unchanged (0: none).
-    queue_kept_pages: int = Field(default=4096, ge=0, le=1_000_000)
+    queue_kept_pages: int = Field(default=1024, ge=0, le=1_000_000)
     # Due lists each server process keeps while their rows are unchanged (0: none).
-    visit_kept_lists: int = Field(default=512, ge=0, le=100_000)
+    visit_kept_lists: int = Field(default=256, ge=0, le=100_000)
     registry_import_max_bytes: int = 5 * 1024 * 1024
     # Open311 GeoReport v2 discovery. The changeset moves when the service list or the
     # endpoint changes; the base URL is the public one when behind a proxy.

@@ -54,9 +54,9 @@ SELECT DISTINCT g.community_id, v.version
 FROM grid g LEFT JOIN visit_data_version v ON v.community_id = g.community_id
 WHERE g.worker_id = $1
 ORDER BY g.community_id"""
-# Lists kept per process, least recently used out first: a street has a few hundred
+# Lists kept per process, least recently used out first: a street has about a hundred
 # workers. Set from the settings at start-up (``keep_due_lists``).
-KEPT_LISTS = 512
+KEPT_LISTS = 256
 # Priority-group lists as the database returns them (JSON text on some drivers), parsed
 # once: a street has a few dozen distinct ones.
 _GROUPS: dict[str, list[str]] = {}

@@ -135,4 +135,4 @@ async def test_with_no_lists_kept_every_read_computes(app, client, world, comput
         assert await _due(app, client, w) == await _due(app, client, w)
         assert len(computed) == 2
     finally:
-        planning.keep_due_lists(512)
+        planning.keep_due_lists(256)

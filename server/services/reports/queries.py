@@ -58,7 +58,7 @@ DUPLICATE_METRES = 200.0
 DUPLICATE_WINDOW = timedelta(days=7)
 # Queue pages kept per process, least recently used out first (set at start-up from the
 # settings by ``keep_queue_pages``; 0 keeps none).
-KEPT_PAGES = 4096
+KEPT_PAGES = 1024
 # The versions a page's scope depends on, summed: each only ever rises, so an equal sum
 # means no report or leg in scope has been written since the page was read.
 STAMP_SQL = {

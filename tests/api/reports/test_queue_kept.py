@@ -125,4 +125,4 @@ async def test_with_no_pages_kept_every_read_reads(ctx: Ctx, reads: list[int]) -
         assert await _page(ctx, "worker") == await _page(ctx, "worker")
         assert len(reads) == 2
     finally:
-        queries.keep_queue_pages(4096)
+        queries.keep_queue_pages(1024)
