@@ -11,7 +11,6 @@ one indexed read instead of the whole query. Every read is audited either way.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from server.domain.visits import mask_phone, walking_key
 from server.models.people import Staff
 from server.services.audit import audit
 from server.services.encoded import EncodedJson
+from server.services.kept import Kept
 from server.services.schedule import community_zone
 from server.services.sql import rows
 
@@ -54,9 +54,6 @@ SELECT DISTINCT g.community_id, v.version
 FROM grid g LEFT JOIN visit_data_version v ON v.community_id = g.community_id
 WHERE g.worker_id = $1
 ORDER BY g.community_id"""
-# Lists kept per process, least recently used out first: a street has about a hundred
-# workers. Set from the settings at start-up (``keep_due_lists``).
-KEPT_LISTS = 256
 # Priority-group lists as the database returns them (JSON text on some drivers), parsed
 # once: a street has a few dozen distinct ones.
 _GROUPS: dict[str, list[str]] = {}
@@ -141,15 +138,14 @@ class _Kept:
     household_ids: list[int]
 
 
-_kept: OrderedDict[tuple[int, date, int, int], _Kept] = OrderedDict()
+# Lists kept per process: a street has about a hundred workers. Sized from the settings
+# at start-up (``keep_due_lists``).
+_kept: Kept[tuple[int, date, int, int], _Kept] = Kept(256)
 
 
 def keep_due_lists(most: int) -> None:
     """Keep at most ``most`` encoded lists in this process (0: compute every list)."""
-    global KEPT_LISTS
-    KEPT_LISTS = most
-    while len(_kept) > most:
-        _kept.popitem(last=False)
+    _kept.resize(most)
 
 
 def forget_due_lists() -> None:
@@ -173,9 +169,7 @@ async def due_list(
     # stamp, which the next read's stamp no longer matches (never the other way round).
     stamp = await _stamp(wid)
     kept = _kept.get(key)
-    if kept is not None and kept.stamp == stamp:
-        _kept.move_to_end(key)
-    else:
+    if kept is None or kept.stamp != stamp:
         items = _walk(await _due(wid, today + timedelta(days=within_days), today, limit))
         overdue = sum(1 for i in items if i["status"] == "overdue")
         listed = {
@@ -186,10 +180,7 @@ async def due_list(
             "items": items,
         }
         kept = _Kept(stamp, EncodedJson(orjson.dumps(listed)), [i["household_id"] for i in items])
-        if KEPT_LISTS:
-            _kept[key] = kept
-            if len(_kept) > KEPT_LISTS:
-                _kept.popitem(last=False)
+        _kept.put(key, kept)
     await audit(
         p,
         "household.list",

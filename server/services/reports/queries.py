@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +31,7 @@ from server.domain.lifecycle import OPEN, Status
 from server.models.people import Role
 from server.models.reports import Report
 from server.services.encoded import EncodedJson
+from server.services.kept import Kept
 from server.services.reports import catalogue, queue_pg
 from server.services.reports.access import REPORT_SCOPE, get_visible, visible
 from server.services.reports.dispatch import LIVE
@@ -56,9 +56,6 @@ ROW_FIELDS = (
 OPEN_VALUES = [s.value for s in OPEN]
 DUPLICATE_METRES = 200.0
 DUPLICATE_WINDOW = timedelta(days=7)
-# Queue pages kept per process, least recently used out first (set at start-up from the
-# settings by ``keep_queue_pages``; 0 keeps none).
-KEPT_PAGES = 1024
 # The versions a page's scope depends on, summed: each only ever rises, so an equal sum
 # means no report or leg in scope has been written since the page was read.
 STAMP_SQL = {
@@ -166,15 +163,13 @@ class _KeptPage:
     page: ReportPage | EncodedJson
 
 
-_kept: OrderedDict[tuple[Any, ...], _KeptPage] = OrderedDict()
+# Sized from the settings at start-up (``keep_queue_pages``).
+_kept: Kept[tuple[Any, ...], _KeptPage] = Kept(1024)
 
 
 def keep_queue_pages(most: int) -> None:
     """Keep at most ``most`` queue pages in this process (0: read every page)."""
-    global KEPT_PAGES
-    KEPT_PAGES = most
-    while len(_kept) > most:
-        _kept.popitem(last=False)
+    _kept.resize(most)
 
 
 def forget_queue_pages() -> None:
@@ -202,6 +197,8 @@ async def queue(
     unknown = sorted(set(q.category) - set(cats))
     if unknown:
         raise Invalid("unknown category", code="unknown_category", details={"unknown": unknown})
+    if not (_kept.most and q.counts):
+        return (await _read_page(q, p, now, cats))[0]
     key = (
         p.subject_type,
         p.id,
@@ -213,7 +210,7 @@ async def queue(
     )
     # Read before the page: a write landing in between leaves a newer page under an older
     # stamp, which the next read's stamp no longer matches (never the other way round).
-    stamp = await _stamp(p) if KEPT_PAGES and q.counts else None
+    stamp = await _stamp(p)
     kept = _kept.get(key)
     if (
         kept is not None
@@ -221,13 +218,9 @@ async def queue(
         and kept.cats is cats
         and (kept.until is None or now < kept.until)
     ):
-        _kept.move_to_end(key)
         return kept.page
     page, until = await _read_page(q, p, now, cats)
-    if stamp is not None:
-        _kept[key] = _KeptPage(stamp, until, cats, page)
-        if len(_kept) > KEPT_PAGES:
-            _kept.popitem(last=False)
+    _kept.put(key, _KeptPage(stamp, until, cats, page))
     return page
 
 
