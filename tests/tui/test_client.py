@@ -7,6 +7,7 @@ import os
 import socket
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -28,6 +29,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def expire_access(client: LinliClient, live: LiveServer, worker: Any) -> str:
+    """Swap the signed-in client's access token for an expired one; returns it."""
+    signer = live.app.ctx.signer
+    ttl, signer.access_ttl = signer.access_ttl, -60
+    expired = token_for(live.app, worker)
+    signer.access_ttl = ttl
+    assert client.tokens is not None
+    client.tokens = StoredTokens(expired, client.tokens.refresh_token)
+    return expired
 
 
 async def test_login_stores_tokens_readable_only_by_owner(
@@ -66,12 +78,7 @@ async def test_expired_access_token_is_renewed_transparently(
     worker = live_server.world.staff["worker"]
     client = LinliClient(live_server.url, TokenStore(token_file))
     await client.login(worker.username, PASSWORD)
-    signer = live_server.app.ctx.signer
-    ttl, signer.access_ttl = signer.access_ttl, -60
-    expired = token_for(live_server.app, worker)
-    signer.access_ttl = ttl
-    assert client.tokens is not None
-    client.tokens = StoredTokens(expired, client.tokens.refresh_token)
+    expire_access(client, live_server, worker)
     first = client.tokens
     me = await client.whoami()
     assert me.id == worker.id
@@ -88,12 +95,7 @@ async def test_photo_bytes_come_with_the_session_renewed_as_needed(
     worker = live_server.world.staff["worker"]
     client = LinliClient(live_server.url, TokenStore(token_file))
     await client.login(worker.username, PASSWORD)
-    signer = live_server.app.ctx.signer
-    ttl, signer.access_ttl = signer.access_ttl, -60
-    expired = token_for(live_server.app, worker)
-    signer.access_ttl = ttl
-    assert client.tokens is not None
-    client.tokens = StoredTokens(expired, client.tokens.refresh_token)
+    expired = expire_access(client, live_server, worker)
 
     data = await client.photo(made["id"], sha)
     assert Image.open(io.BytesIO(data)).getpixel((5, 5)) == (10, 200, 90)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
 from textual_image.widget import HalfcellImage
 
@@ -34,6 +37,19 @@ def worker_app(live: LiveServer, token_file: Path) -> LinliApp:
     return LinliApp(client, live=False, images="halfcell")
 
 
+@asynccontextmanager
+async def on_detail(
+    live: LiveServer, token_file: Path, report_id: int
+) -> AsyncIterator[tuple[LinliApp, Pilot[None]]]:
+    """A worker signed in, with the report's detail open."""
+    app = worker_app(live, token_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, live.world.staff["worker"].username, PASSWORD)
+        await until(pilot, lambda: isinstance(app.screen, BoardScreen), "board")
+        await open_from_board(pilot, app, report_id, "1")
+        yield app, pilot
+
+
 def viewer(app: LinliApp) -> PhotoViewer:
     assert isinstance(app.screen, PhotoViewer), app.screen
     return app.screen
@@ -57,12 +73,7 @@ async def test_viewer_draws_each_photo_and_steps_between_them(
     live_server: LiveServer, token_file: Path
 ) -> None:
     made = await report_with_photos(live_server, "楼道墙面渗水发霉", [png(RED), png(BLUE)])
-    app = worker_app(live_server, token_file)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await sign_in(pilot, live_server.world.staff["worker"].username, PASSWORD)
-        await until(pilot, lambda: isinstance(app.screen, BoardScreen), "board")
-        await open_from_board(pilot, app, made["id"], "1")
-
+    async with on_detail(live_server, token_file, made["id"]) as (app, pilot):
         await pilot.press("i")
         await until(pilot, lambda: isinstance(app.screen, PhotoViewer), "viewer open")
         await until(pilot, lambda: drawn_colour(app) == RED, "first photo drawn")
@@ -88,11 +99,7 @@ async def test_a_photo_that_cannot_be_fetched_says_so(
     made = await report_with_photos(live_server, "路灯不亮", [png(RED), png(BLUE)])
     # The second picture is gone from storage: the server answers 404 for it.
     MediaStore(live_server.settings.media_dir).path(made["photos"][1]).unlink()
-    app = worker_app(live_server, token_file)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await sign_in(pilot, live_server.world.staff["worker"].username, PASSWORD)
-        await until(pilot, lambda: isinstance(app.screen, BoardScreen), "board")
-        await open_from_board(pilot, app, made["id"], "1")
+    async with on_detail(live_server, token_file, made["id"]) as (app, pilot):
         await pilot.press("i")
         await until(pilot, lambda: drawn_colour(app) == RED, "first photo drawn")
 
@@ -108,11 +115,7 @@ async def test_a_photo_that_cannot_be_fetched_says_so(
 
 async def test_a_report_without_photos_says_so(live_server: LiveServer, token_file: Path) -> None:
     made = await resident_report(live_server, "电梯异响")
-    app = worker_app(live_server, token_file)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await sign_in(pilot, live_server.world.staff["worker"].username, PASSWORD)
-        await until(pilot, lambda: isinstance(app.screen, BoardScreen), "board")
-        await open_from_board(pilot, app, made["id"], "1")
+    async with on_detail(live_server, token_file, made["id"]) as (app, pilot):
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen)
