@@ -11,6 +11,7 @@ from tortoise import connections
 from server.models.records import AuditLog
 from server.models.visits import VisitDataVersion
 from server.services import planning
+from tests.support.calls import count_calls
 from tests.support.factories import auth, make_world
 from tests.support.visits import make_area
 from tests.support.visits_api import register
@@ -26,15 +27,7 @@ async def world(db: None):
 @pytest.fixture
 def computed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many times the due query really ran."""
-    runs: list[int] = []
-    real = planning._due
-
-    async def counting(*args: Any) -> Any:
-        runs.append(1)
-        return await real(*args)
-
-    monkeypatch.setattr(planning, "_due", counting)
-    return runs
+    return count_calls(monkeypatch, planning, "_due")
 
 
 async def _due(app, client, who) -> dict[str, Any]:

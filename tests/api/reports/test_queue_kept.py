@@ -17,21 +17,14 @@ from server.models.people import Resident
 from server.models.reports import Report
 from server.services.reports import queries
 from tests.api.reports.conftest import Ctx, bind
+from tests.support.calls import count_calls
 from tests.support.factories import make_resident
 
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many times a page was really read from the database."""
-    runs: list[int] = []
-    real = queries._read_page
-
-    async def counting(*args: Any) -> Any:
-        runs.append(1)
-        return await real(*args)
-
-    monkeypatch.setattr(queries, "_read_page", counting)
-    return runs
+    return count_calls(monkeypatch, queries, "_read_page")
 
 
 async def _page(ctx: Ctx, who: str, qs: str = "") -> dict[str, Any]:
