@@ -3,7 +3,7 @@ and who may do what."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -17,6 +17,11 @@ from tests.support.rota import MONDAY, SATURDAY, make_rota_setup
 
 API = "/api/v1/rota"
 SH = ZoneInfo("Asia/Shanghai")
+
+
+def day(n: int) -> str:
+    """The rota week's day ``n`` (0 = its Monday), as the API writes dates."""
+    return (MONDAY + timedelta(days=n)).isoformat()
 
 
 async def _generate(app: Sanic, client: httpx.AsyncClient, world, weeks: int = 1) -> dict:
@@ -119,7 +124,7 @@ async def test_generate_publish_grid_and_on_duty(app: Sanic, client: httpx.Async
     assert r.status_code == 403
     before = await client.get(
         f"{API}/communities/{c.id}/on-duty",
-        params={"at": "2026-12-01T09:00:00+08:00"},
+        params={"at": f"{day(1)}T09:00:00+08:00"},
         headers=auth(app, world.staff["worker"]),
     )
     assert before.json()["source"] == "all_active"  # and now cached for that hour
@@ -134,7 +139,7 @@ async def test_generate_publish_grid_and_on_duty(app: Sanic, client: httpx.Async
     ev = await OutboxEvent.filter(topic="rota.published").get()
     assert ev.community_id == c.id and ev.payload["rota_id"] == rota_id
 
-    at = datetime(2026, 12, 1, 9, 0, tzinfo=SH)
+    at = datetime.combine(MONDAY + timedelta(days=1), time(9), tzinfo=SH)
     expected = {
         a.staff_id
         for a in await Assignment.filter(
@@ -153,7 +158,7 @@ async def test_generate_publish_grid_and_on_duty(app: Sanic, client: httpx.Async
     assert at_posts["intake"] and at_posts["elderly"]
     r = await client.get(
         f"{API}/communities/{c.id}/on-duty",
-        params={"at": "2026-12-01T09:00:00"},
+        params={"at": f"{day(1)}T09:00:00"},
         headers=auth(app, world.staff["worker"]),
     )
     assert r.status_code == 422
@@ -164,7 +169,7 @@ async def test_impossible_rota_names_the_slot(app: Sanic, client: httpx.AsyncCli
     setup = await make_rota_setup(world)
     # Nobody may serve 为老服务 on Saturdays any more.
     await Certification.filter(post=setup.posts["elderly"]).update(
-        expires_on=SATURDAY.replace(day=4)
+        expires_on=SATURDAY - timedelta(days=1)
     )
     c = world.communities[0]
     r = await client.post(
@@ -175,7 +180,7 @@ async def test_impossible_rota_names_the_slot(app: Sanic, client: httpx.AsyncCli
     assert r.status_code == 422
     err = r.json()["error"]
     assert err["code"] == "rota_infeasible"
-    assert "Sat 2026-12-05 weekend, 为老服务: needs 1 certified, 0 available" in err["message"]
+    assert f"Sat {SATURDAY} weekend, 为老服务: needs 1 certified, 0 available" in err["message"]
     assert err["details"][0]["post_id"] == setup.posts["elderly"].id
     assert await Rota.all().count() == 0
 
@@ -263,15 +268,13 @@ async def test_sick_resolve_changes_little(app: Sanic, client: httpx.AsyncClient
     sec = world.staff["secretary"]
     await client.post(f"{API}/rotas/{rota_id}/publish", headers=auth(app, sec))
     sick = world.staff["worker"]
-    theirs = await Assignment.filter(
-        rota_id=rota_id, staff_id=sick.id, day__gte="2026-12-02"
-    ).count()
+    theirs = await Assignment.filter(rota_id=rota_id, staff_id=sick.id, day__gte=day(2)).count()
     r = await client.post(
         f"{API}/rotas/{rota_id}/sick",
         json={
             "staff_id": sick.id,
-            "start_date": "2026-12-02",
-            "end_date": "2026-12-04",
+            "start_date": day(2),
+            "end_date": day(4),
             "time_limit": 5,
         },
         headers=auth(app, sec),
@@ -279,15 +282,15 @@ async def test_sick_resolve_changes_little(app: Sanic, client: httpx.AsyncClient
     assert r.status_code == 200, r.text
     res = r.json()
     assert not await Assignment.filter(
-        rota_id=rota_id, staff_id=sick.id, day__gte="2026-12-02", day__lte="2026-12-04"
+        rota_id=rota_id, staff_id=sick.id, day__gte=day(2), day__lte=day(4)
     ).exists()
-    lost = await Assignment.filter(rota_id=rota_id, staff_id=sick.id, day__gte="2026-12-02").count()
+    lost = await Assignment.filter(rota_id=rota_id, staff_id=sick.id, day__gte=day(2)).count()
     # Each of the sick worker's shifts is handed on: one removal and one addition, no more.
     assert res["changes"] <= 2 * (theirs - lost)
     assert (await Rota.get(id=rota_id)).status == RotaStatus.published
     r = await client.post(
         f"{API}/rotas/{rota_id}/sick",
-        json={"staff_id": sick.id, "start_date": "2026-12-02", "end_date": "2026-12-04"},
+        json={"staff_id": sick.id, "start_date": day(2), "end_date": day(4)},
         headers=auth(app, world.staff["worker2"]),
     )
     assert r.status_code == 403
@@ -335,19 +338,19 @@ async def test_availability_leave_and_drafts(app: Sanic, client: httpx.AsyncClie
     )
     assert r.status_code == 200 and r.json()["max_hours_week"] == 32
 
-    leave = {"staff_id": worker.id, "start_date": "2026-12-01", "end_date": "2026-12-03"}
+    leave = {"staff_id": worker.id, "start_date": day(1), "end_date": day(3)}
     r = await client.post(f"{API}/communities/{c.id}/leave", json=leave, headers=auth(app, worker))
     assert r.status_code == 403
     r = await client.post(f"{API}/communities/{c.id}/leave", json=leave, headers=auth(app, sec))
     assert r.status_code == 201
-    bad = {**leave, "end_date": "2026-11-01"}
+    bad = {**leave, "end_date": day(-29)}
     r = await client.post(f"{API}/communities/{c.id}/leave", json=bad, headers=auth(app, sec))
     assert r.status_code == 422
 
     draft = await _generate(app, client, world)
     rota_id = draft["rota"]["id"]
     on_leave = await Assignment.filter(
-        rota_id=rota_id, staff_id=worker.id, day__gte="2026-12-01", day__lte="2026-12-03"
+        rota_id=rota_id, staff_id=worker.id, day__gte=day(1), day__lte=day(3)
     ).count()
     assert on_leave == 0
     r = await client.delete(f"{API}/rotas/{rota_id}", headers=auth(app, world.staff["worker"]))
@@ -419,14 +422,14 @@ async def test_publish_rechecks_rules_and_supersedes(app: Sanic, client: httpx.A
     assert (await Rota.get(id=first)).status == RotaStatus.superseded
     r = await client.post(
         f"{API}/communities/{c.id}/generate",
-        json={"start_date": "2026-12-03", "weeks": 1, "time_limit": 5},
+        json={"start_date": day(3), "weeks": 1, "time_limit": 5},
         headers=sec,
     )
     third = r.json()["rota"]["id"]
     r = await client.post(f"{API}/rotas/{third}/publish", headers=sec)
     assert r.status_code == 409 and r.json()["error"]["code"] == "rota_overlap"
 
-    at = {"at": "2026-12-01T12:00:00+08:00", "post_id": setup.posts["intake"].id}
+    at = {"at": f"{day(1)}T12:00:00+08:00", "post_id": setup.posts["intake"].id}
     r = await client.get(f"{API}/communities/{c.id}/on-duty", params=at, headers=sec)
     assert [p["code"] for p in r.json()["posts"]] == ["intake"]
     assert r.json()["posts"][0]["staff"]

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from server.models.geo import Community
 from server.models.people import Role, Staff
 from server.models.rota import Certification, Post, PostKind, ShiftTemplate
 from tests.support.factories import World, make_staff
 
-MONDAY = date(2026, 11, 30)
-SATURDAY = date(2026, 12, 5)
+
+def upcoming_monday(weeks_ahead: int = 2) -> date:
+    """The Monday ``weeks_ahead`` weeks after this week's, in Shanghai: rota tests run on
+    a week that is always in the future, whatever today's date is."""
+    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    return today - timedelta(days=today.weekday()) + timedelta(weeks=weeks_ahead)
+
+
+MONDAY = upcoming_monday()
+SATURDAY = MONDAY + timedelta(days=5)
 CERTIFIED_SINCE = date(2025, 1, 1)
 
 

@@ -17,7 +17,7 @@ from tests.support.factories import make_staff, make_world
 from tests.support.rota import MONDAY, make_rota_setup
 
 SH = ZoneInfo("Asia/Shanghai")
-TUESDAY_9 = datetime(2026, 12, 1, 9, 0, tzinfo=SH)
+TUESDAY_9 = datetime.combine(MONDAY + timedelta(days=1), time(9), tzinfo=SH)
 
 
 async def _published(world, setup, rows: list[tuple[int, str, str]]) -> Rota:
