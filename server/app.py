@@ -22,11 +22,11 @@ from server.notify.live import LiveHub
 from server.notify.wechat import WeChatGateway
 from server.rota.pool import configure as configure_solver_pool
 from server.rota.pool import shutdown_pool
-from server.services import planning
 from server.services.auth import AuthService, LoginPolicy
-from server.services.duty import use_broker
 from server.services.open311_keys import Open311Keys
 from server.services.reports import queries
+from server.services.rota.duty import use_broker
+from server.services.visits import planning
 
 _names = itertools.count()
 

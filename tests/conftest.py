@@ -20,9 +20,9 @@ from server.app import create_app
 from server.broker import Broker, create_broker
 from server.config import Settings
 from server.db import close_db, init_db
-from server.services.planning import forget_due_lists
 from server.services.reports.queries import forget_queue_pages
 from server.services.reports.sla import forget_hours
+from server.services.visits.planning import forget_due_lists
 from tests.support.asgi import asgi_client
 from tests.support.db import (
     apply_migrations,

@@ -24,7 +24,7 @@ from server.api.respond import no_content, send
 from server.api.validation import body, query, raw_body, returns
 from server.auth.access import access, staff
 from server.models.people import Role
-from server.services import coverage, registry, registry_io
+from server.services.visits import coverage, registry, registry_io
 
 bp = Blueprint("households", url_prefix="/households")
 

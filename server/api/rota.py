@@ -50,12 +50,8 @@ from server.api.validation import body, query, returns
 from server.auth.access import staff
 from server.auth.principal import Principal
 from server.models.people import Role
-from server.services import rota as lifecycle
-from server.services import rota_availability as availability
-from server.services import rota_changes as changes
-from server.services import rota_setup as setup
-from server.services import rota_street as street
-from server.services.rota_duty import on_duty_board
+from server.services.rota import availability, changes, lifecycle, setup, street
+from server.services.rota.board import on_duty_board
 
 bp = Blueprint("rota", url_prefix="/rota")
 SECRETARY = (Role.secretary, Role.admin)

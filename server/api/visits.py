@@ -31,7 +31,10 @@ from server.api.respond import send
 from server.api.validation import body, query, returns
 from server.auth.access import staff
 from server.models.people import Role
-from server.services import coverage, planning, visit_log, visit_policy, visit_reports
+from server.services.visits import coverage, planning
+from server.services.visits import log as visit_log
+from server.services.visits import policy as visit_policy
+from server.services.visits import reports as visit_reports
 
 bp = Blueprint("visits", url_prefix="/visits")
 COMMUNITY_STAFF = (Role.worker, Role.secretary, Role.admin)

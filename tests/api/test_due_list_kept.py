@@ -10,7 +10,7 @@ from tortoise import connections
 
 from server.models.records import AuditLog
 from server.models.visits import VisitDataVersion
-from server.services import planning
+from server.services.visits import planning
 from tests.support.calls import count_calls
 from tests.support.factories import auth, make_world
 from tests.support.visits import make_area

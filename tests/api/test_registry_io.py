@@ -140,7 +140,7 @@ async def test_import_writes_good_households_whole(app, client, world) -> None:
 
 
 async def test_import_is_one_transaction(app, client, world, monkeypatch) -> None:
-    from server.services import registry_io
+    from server.services.visits import registry_io
 
     async def boom(*a, **k):
         raise RuntimeError("disk full")

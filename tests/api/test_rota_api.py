@@ -11,7 +11,7 @@ from sanic import Sanic
 
 from server.models.records import AuditLog, OutboxEvent
 from server.models.rota import Assignment, Certification, Rota, RotaStatus
-from server.services.duty import db_instant
+from server.services.rota.duty import db_instant
 from tests.support.factories import auth, make_world
 from tests.support.rota import MONDAY, SATURDAY, make_rota_setup
 

@@ -6,9 +6,9 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from schemas.rota import Opening, PostCreate, PostUpdate
-from server.services import rota_setup
 from server.services.auth import staff_principal
 from server.services.reports import sla
+from server.services.rota import setup as rota_setup
 from tests.support.factories import make_world
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -11,8 +11,8 @@ from server.config import Settings
 from server.domain.hours import DEFAULT_HOURS
 from server.models.people import Role
 from server.models.rota import Assignment, Post, PostKind, Rota, RotaStatus
-from server.services.duty import invalidate_on_duty, on_duty, on_duty_worker_ids
 from server.services.opening_hours import community_opening_hours
+from server.services.rota.duty import invalidate_on_duty, on_duty, on_duty_worker_ids
 from tests.support.factories import make_staff, make_world
 from tests.support.rota import MONDAY, make_rota_setup
 

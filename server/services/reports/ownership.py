@@ -17,8 +17,8 @@ from tortoise.expressions import F
 from server.domain.assignment import PRIORITY_WEIGHT, Candidate, pick_owner
 from server.models.people import Role, Staff
 from server.models.reports import WorkerLoad
-from server.services.duty import on_duty_worker_ids
 from server.services.reports import sla
+from server.services.rota.duty import on_duty_worker_ids
 
 # Switched off only by the concurrency test, to show the race the lock prevents.
 LOCKING = True

@@ -19,9 +19,9 @@ from server.models.people import Role, Staff
 from server.models.reports import Report, ReportEvent, WorkerLoad
 from server.services import reports as svc
 from server.services.auth import resident_principal, staff_principal
-from server.services.duty import use_broker
 from server.services.reports import ownership
 from server.services.reports.catalogue import seed_catalogue
+from server.services.rota.duty import use_broker
 from tests.support.factories import make_resident, make_staff, make_world
 
 pytestmark = pytest.mark.postgres
@@ -53,7 +53,7 @@ async def _setup(n_workers: int):
 
 
 async def _open_counts(community_id: int) -> Counter[int]:
-    from server.services.duty import on_duty_worker_ids
+    from server.services.rota.duty import on_duty_worker_ids
 
     counts: Counter[int] = Counter(
         {w: 0 for w in await on_duty_worker_ids(community_id, timezone.localtime())}

@@ -35,9 +35,9 @@ from server.rota.pool import solve_async
 from server.rota.problem import Conflict as Clash
 from server.rota.problem import Placed, Solution
 from server.services.audit import audit
-from server.services.duty import invalidate_on_duty
 from server.services.outbox import emit
-from server.services.rota_problem import Loaded, load_problem, placed_of
+from server.services.rota.duty import invalidate_on_duty
+from server.services.rota.problem import Loaded, load_problem, placed_of
 
 ROTA_SCOPE = ScopeRules(community="community_id", street="community__street_id")
 

@@ -29,7 +29,7 @@ from server.models.geo import Building, Community, Household
 from server.models.people import ResidentHousehold
 from server.models.visits import HouseholdGroup, Member, Visit, VisitSchedule
 from server.services.audit import audit
-from server.services.schedule import known_groups, refresh_schedule
+from server.services.visits.schedule import known_groups, refresh_schedule
 
 # Personal data of a household: its community's staff, its verified residents, admins.
 # No street or department rule, so dispatchers and department officers see nothing.

@@ -17,7 +17,7 @@ from server.models.rota import (
     StaffAvailability,
 )
 from server.rota.problem import Opening, Placed, PostSpec, Problem, ShiftSpec, StaffSpec
-from server.services.rota_setup import rostered_staff
+from server.services.rota.setup import rostered_staff
 
 
 def minutes(t: time) -> int:

@@ -11,7 +11,7 @@ from server.auth.scope import community_in_scope
 from server.domain.errors import Invalid
 from server.models.people import Staff
 from server.models.rota import Assignment, Post, RotaStatus
-from server.services.duty import db_instant, on_duty
+from server.services.rota.duty import db_instant, on_duty
 
 
 async def on_duty_board(

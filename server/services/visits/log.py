@@ -22,8 +22,8 @@ from server.models.people import Role
 from server.models.visits import Visit, VisitRevision
 from server.services.audit import audit
 from server.services.outbox import emit
-from server.services.registry import HOUSEHOLD_SCOPE
-from server.services.schedule import refresh_schedule
+from server.services.visits.registry import HOUSEHOLD_SCOPE
+from server.services.visits.schedule import refresh_schedule
 
 VISIT_SCOPE = ScopeRules(community="community_id")
 # Phones' clocks drift; a visit "from the future" beyond this is a client bug.

@@ -18,7 +18,7 @@ from server.models.reports import Report
 from server.models.visits import Visit, VisitReport
 from server.services.audit import audit
 from server.services.reports.create import create_report
-from server.services.visit_log import VISIT_SCOPE
+from server.services.visits.log import VISIT_SCOPE
 
 
 def _out(v: Visit, need: str, r: Report, created: bool) -> NeedReportOut:

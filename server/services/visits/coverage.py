@@ -20,10 +20,10 @@ from server.models.people import ResidentHousehold, Staff
 from server.models.reports import Report
 from server.models.visits import CustomGroup, Visit, VisitReport
 from server.services.audit import audit
-from server.services.registry import HOUSEHOLD_SCOPE
-from server.services.schedule import community_zone
 from server.services.sql import is_postgres, query
-from server.services.visit_log import visit_out
+from server.services.visits.log import visit_out
+from server.services.visits.registry import HOUSEHOLD_SCOPE
+from server.services.visits.schedule import community_zone
 
 # Coverage is counts, no personal data: the street's dispatcher may see it too.
 COMMUNITY_SCOPE = ScopeRules(community="id", street="street_id")

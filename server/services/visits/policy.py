@@ -11,8 +11,13 @@ from server.auth.scope import community_in_scope
 from server.domain.errors import Conflict
 from server.models.visits import CustomGroup, VisitPolicy
 from server.services.audit import audit
-from server.services.registry import check_groups
-from server.services.schedule import known_groups, load_policy, reapply_policy, recompute_community
+from server.services.visits.registry import check_groups
+from server.services.visits.schedule import (
+    known_groups,
+    load_policy,
+    reapply_policy,
+    recompute_community,
+)
 
 
 async def get_policy(p: Principal, community_id: int | None) -> VisitPolicyOut:

@@ -28,9 +28,9 @@ from server.models.rota import (
 from server.rota.pool import solve_async
 from server.rota.problem import Placed
 from server.services.audit import audit
-from server.services.duty import invalidate_on_duty
 from server.services.outbox import emit
-from server.services.rota import (
+from server.services.rota.duty import invalidate_on_duty
+from server.services.rota.lifecycle import (
     change_public,
     conflicts_out,
     explanation_of,
@@ -40,8 +40,8 @@ from server.services.rota import (
     refuse,
     summary,
 )
-from server.services.rota_problem import Loaded, load_problem, placed_of, with_previous
-from server.services.rota_setup import staff_of
+from server.services.rota.problem import Loaded, load_problem, placed_of, with_previous
+from server.services.rota.setup import staff_of
 
 SWAP_SCOPE = ScopeRules(community="rota__community_id", street="rota__community__street_id")
 

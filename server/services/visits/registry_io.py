@@ -28,7 +28,7 @@ from server.domain.visits import effective_groups
 from server.models.geo import Building, Household
 from server.models.visits import HouseholdGroup, Member, VisitSchedule
 from server.services.audit import audit
-from server.services.schedule import community_zone, known_groups, load_policy
+from server.services.visits.schedule import community_zone, known_groups, load_policy
 
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -24,8 +24,8 @@ from server.models.people import Staff
 from server.services.audit import audit
 from server.services.encoded import EncodedJson
 from server.services.kept import Kept
-from server.services.schedule import community_zone
 from server.services.sql import rows
+from server.services.visits.schedule import community_zone
 
 STAFF_SCOPE = ScopeRules(community="community_id")
 # How far ahead a day plan looks for households coming due, to fill a light day.

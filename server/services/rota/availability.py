@@ -13,7 +13,7 @@ from server.domain.errors import Invalid, NotFound
 from server.models.people import Role, Staff
 from server.models.rota import Leave, ShiftTemplate, StaffAvailability
 from server.services.audit import audit
-from server.services.rota_setup import (
+from server.services.rota.setup import (
     BY_STAFF,
     ROSTERED,
     community_in_scope,

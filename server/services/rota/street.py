@@ -10,8 +10,8 @@ from server.domain.errors import Forbidden, NotFound
 from server.models.geo import Community, Street
 from server.models.people import Role
 from server.rota.pool import solve_many
-from server.services.rota import explanation_of, save_draft
-from server.services.rota_problem import load_problem
+from server.services.rota.lifecycle import explanation_of, save_draft
+from server.services.rota.problem import load_problem
 
 
 async def generate_street(p: Principal, street_id: int, req: GenerateRequest) -> StreetDraft:
