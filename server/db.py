@@ -46,9 +46,12 @@ class PooledConnection(asyncpg.Connection):  # type: ignore[misc]
 
 def _connection(database_url: str) -> str | dict[str, Any]:
     url = _normalise_url(database_url)
+    config = expand_db_url(url)
+    if config["engine"] == "tortoise.backends.sqlite":
+        config["engine"] = "server.sqlite_engine"  # write transactions BEGIN IMMEDIATE
+        return config
     if not url.startswith("postgres"):
         return url
-    config = expand_db_url(url)
     config["credentials"]["connection_class"] = PooledConnection
     return config
 
