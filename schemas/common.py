@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated, Any, get_args
 
 import annotated_types as at
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
 
 # Record ids are 32-bit integers in PostgreSQL; larger numbers name nothing and would make
@@ -21,6 +29,20 @@ _BOUNDS = (at.Ge, at.Gt, at.Le, at.Lt, at.Interval)
 # unchanged, so a documented length means the same before and after trimming) and
 # without NUL, which PostgreSQL cannot store.
 TRIMMED = r"^([^\s\x00]([^\x00]*[^\s\x00])?)?$"
+
+
+def _wall_clock(value: time) -> time:
+    """A desk's or shift's time of day is local wall-clock time in whole minutes: an offset
+    would have to be converted to a zone the row does not know, and seconds would be cut
+    off by the HH:MM the rows store, so both are refused rather than silently changed."""
+    if value.tzinfo is not None:
+        raise ValueError("a time of day is local wall-clock time: leave out the UTC offset")
+    if value.second or value.microsecond:
+        raise ValueError("a time of day is given in whole minutes (HH:MM)")
+    return value
+
+
+WallTime = Annotated[time, AfterValidator(_wall_clock)]
 
 
 def _has_nul(value: Any) -> bool:
