@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 from pydantic.fields import FieldInfo
@@ -42,7 +43,22 @@ def _wall_clock(value: time) -> time:
     return value
 
 
-WallTime = Annotated[time, AfterValidator(_wall_clock)]
+# JSON Schema's "format: time" is RFC 3339's full-time, which requires an offset; these
+# times have none, so the document gives their exact shape instead. Answers write
+# "HH:MM:00"; requests may also send "HH:MM".
+WALL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:00)?$"
+WallTime = Annotated[
+    time,
+    AfterValidator(_wall_clock),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": WALL_TIME_PATTERN,
+            "description": "local wall-clock time in whole minutes, without an offset",
+            "examples": ["08:30:00"],
+        }
+    ),
+]
 
 
 def _has_nul(value: Any) -> bool:
