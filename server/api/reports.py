@@ -50,16 +50,8 @@ REPORT_VIEW = {
         }
     }
 }
-CATEGORIES_ADMIN = {
-    "application/json": {
-        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CategoryAdmin"}}
-    }
-}
-CATEGORIES = {
-    "application/json": {
-        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CategoryOut"}}
-    }
-}
+CATEGORIES_ADMIN = list[CategoryAdmin]
+CATEGORIES = list[CategoryOut]
 
 
 def _media(request: Request) -> MediaStore:
