@@ -11,7 +11,6 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 from server.auth.principal import Principal
-from server.models.records import OutboxEvent
 from server.models.reports import Report, ReportEvent, ReportFollower
 from server.services.audit import audit
 from server.services.outbox import emit
@@ -135,29 +134,9 @@ async def record(
             resident_ids=followers,
             **(data or {}),
         )
-        if len(topics) == 1:
-            await emit(
-                topics[0],
-                "report",
-                report.id,
-                body,
-                community_id=report.community_id,
-                using_db=conn,
-            )
-        else:  # one round trip for several topics of the same change
-            await OutboxEvent.bulk_create(
-                [
-                    OutboxEvent(
-                        topic=t,
-                        aggregate_type="report",
-                        aggregate_id=str(report.id),
-                        community_id=report.community_id,
-                        payload=body,
-                    )
-                    for t in topics
-                ],
-                using_db=conn,
-            )
+        await emit(
+            topics, "report", report.id, body, community_id=report.community_id, using_db=conn
+        )
     await audit(
         (actor_type, actor_id),
         f"report.{kind}",
