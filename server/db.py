@@ -91,9 +91,3 @@ async def migrate(database_url: str) -> None:
     """Apply every committed migration that has not run yet."""
     await _migrate(config=tortoise_config(database_url))
     await Tortoise.close_connections()
-
-
-def is_postgres() -> bool:
-    from tortoise import connections
-
-    return connections.get("default").capabilities.dialect == "postgres"
