@@ -32,6 +32,14 @@ from server.services.governance.meetings import residents_in_scope
 from server.services.governance.tallies import tally_json, vote_out
 from server.services.outbox import emit
 
+# Switched off only by the concurrency test, to show the race the lock prevents.
+LOCKING = True
+
+
+async def _locked(vote_id: int, conn: BaseDBAsyncClient) -> Vote:
+    qs = Vote.filter(id=vote_id).using_db(conn)
+    return await (qs.select_for_update() if LOCKING else qs).get()
+
 
 async def open_vote(p: Principal, project_id: int, body: VoteCreate) -> VoteOut:
     project = await project_for(p, project_id)
@@ -141,7 +149,7 @@ async def cast(p: Principal, vote_id: int, body: BallotIn) -> BallotOut:
             code="household_needed",
         )
     async with in_transaction() as conn:
-        locked = await Vote.filter(id=vote.id).select_for_update().using_db(conn).get()
+        locked = await _locked(vote.id, conn)
         now = datetime.now(UTC)
         if locked.status != VoteStatus.open or now >= locked.closes_at:
             raise Conflict("the vote is closed; this ballot was not counted", code="vote_closed")
@@ -189,7 +197,7 @@ async def close(p: Principal, vote_id: int) -> VoteOut:
     ensure_community_staff(p, project)
     residents = await residents_in_scope(project.id)
     async with in_transaction() as conn:
-        locked = await Vote.filter(id=vote.id).select_for_update().using_db(conn).get()
+        locked = await _locked(vote.id, conn)
         if locked.status != VoteStatus.open:
             raise Conflict("the vote is already closed", code="vote_closed")
         result = await current_tally(locked, conn)
