@@ -17,6 +17,7 @@ APPS: dict[str, list[str]] = {
     "rota": ["server.models.rota"],
     "visits": ["server.models.visits"],
     "open311": ["server.models.open311"],
+    "governance": ["server.models.governance", "server.models.governance_votes"],
 }
 
 

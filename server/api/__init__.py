@@ -8,6 +8,8 @@ from sanic.blueprint_group import BlueprintGroup
 from server.api import (
     auth,
     directory,
+    governance,
+    governance_votes,
     health,
     households,
     live,
@@ -37,6 +39,8 @@ def api_group() -> BlueprintGroup:
         open311_submissions.bp,
         live.bp,
         notify.bp,
+        governance.bp,
+        governance_votes.bp,
         version=1,
         version_prefix="/api/v",
     )
