@@ -17,6 +17,7 @@ APPS: dict[str, list[str]] = {
     "rota": ["server.models.rota"],
     "visits": ["server.models.visits"],
     "open311": ["server.models.open311"],
+    "guides": ["server.models.guides"],
 }
 
 

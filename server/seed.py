@@ -17,6 +17,7 @@ from server.auth.passwords import hash_password
 from server.models.geo import Building, Community, District, Estate, Grid, Household, Street
 from server.models.people import Department, Resident, ResidentHousehold, Role, Staff
 from server.services.auth import resident_principal
+from server.services.guides.demo import seed_guides_and_duties
 
 log = logging.getLogger("linli.seed")
 DEMO_PASSWORD = "linli-demo-2026"  # noqa: S105 - demo data only, refused in production
@@ -151,6 +152,7 @@ async def seed_demo(password: str = DEMO_PASSWORD) -> list[DemoLogin]:
                         )
             await Household.bulk_create(households, using_db=conn)
     await seed_demo_reports()
+    await seed_guides_and_duties()
     log.info("seeded the demo street: %d logins", len(logins))
     return logins
 

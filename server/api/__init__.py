@@ -8,6 +8,7 @@ from sanic.blueprint_group import BlueprintGroup
 from server.api import (
     auth,
     directory,
+    guides,
     health,
     households,
     live,
@@ -17,6 +18,7 @@ from server.api import (
     open311_submissions,
     openapi,
     reports,
+    responsibility,
     rota,
     triage,
     visits,
@@ -37,6 +39,8 @@ def api_group() -> BlueprintGroup:
         open311_submissions.bp,
         live.bp,
         notify.bp,
+        guides.bp,
+        responsibility.bp,
         version=1,
         version_prefix="/api/v",
     )
