@@ -8,8 +8,12 @@ from sanic.blueprint_group import BlueprintGroup
 from server.api import (
     auth,
     directory,
+<<<<<<< HEAD
     governance,
     governance_votes,
+=======
+    guides,
+>>>>>>> guides
     health,
     households,
     live,
@@ -19,6 +23,7 @@ from server.api import (
     open311_submissions,
     openapi,
     reports,
+    responsibility,
     rota,
     triage,
     visits,
@@ -39,8 +44,13 @@ def api_group() -> BlueprintGroup:
         open311_submissions.bp,
         live.bp,
         notify.bp,
+<<<<<<< HEAD
         governance.bp,
         governance_votes.bp,
+=======
+        guides.bp,
+        responsibility.bp,
+>>>>>>> guides
         version=1,
         version_prefix="/api/v",
     )

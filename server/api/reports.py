@@ -28,6 +28,7 @@ from server.domain.errors import Invalid
 from server.domain.lifecycle import Move
 from server.models.people import Role
 from server.services import reports as svc
+from server.services.guides.catalogue import link
 from server.services.media import MediaStore
 from server.services.reports import catalogue
 from server.services.reports.access import get_visible, visible_photo
@@ -132,7 +133,7 @@ async def create(request: Request) -> HTTPResponse:
         )
     # Residents get the report without its one-entry timeline: creates are hot.
     view = (
-        await public_view(r, p, with_timeline=False, owner_known=made.owner_name)
+        await public_view(r, p, with_timeline=False, owner_known=made.owner_name, handler=True)
         if p.is_resident
         else await view_for(r, p)
     )
@@ -163,9 +164,11 @@ async def detail(request: Request, report_id: int) -> HTTPResponse:
 @body(CommentIn)
 @returns(REPORT_VIEW, 201, 409)
 async def add_comment(request: Request, report_id: int) -> HTTPResponse:
-    """Comment (residents), or a public reply or internal note (staff, public=false)."""
+    """Comment (residents), or a public reply or internal note (staff, public=false); a
+    staff reply may link a 办事指南 (``guide_id``), which the resident's message names."""
     b = request.ctx.body
-    await svc.comment(report_id, request.ctx.principal, b.text, public=b.public)
+    guide = await link(b.guide_id) if b.guide_id is not None else None
+    await svc.comment(report_id, request.ctx.principal, b.text, public=b.public, guide=guide)
     return await _answer(request, report_id, 201)
 
 
