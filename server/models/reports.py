@@ -99,6 +99,7 @@ class Report(Model):
     accept_due = fields.DatetimeField(null=True)
     respond_due = fields.DatetimeField(null=True)
     resolve_due = fields.DatetimeField(null=True)
+    follow_up_due = fields.DatetimeField(null=True)  # 回访: set when resolved
     # The deadline that governs now (accept before acceptance, then resolve); the queue's
     # sort key. Kept for closed reports too so their order stays stable.
     due_at = fields.DatetimeField()

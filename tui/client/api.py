@@ -13,6 +13,7 @@ from schemas.reports import (
     LegReportIn,
     MeetingIn,
     QueueQuery,
+    RecallIn,
     ReportPage,
     ReportPatch,
     ReportStaff,
@@ -116,6 +117,9 @@ class LinliClient(HttpClient):
 
     async def report_leg(self, report_id: int, leg_id: int, body: LegReportIn) -> ReportStaff:
         return await self._staff("POST", f"{_TRIAGE}/{report_id}/legs/{leg_id}/report", body)
+
+    async def recall_leg(self, report_id: int, leg_id: int, body: RecallIn) -> ReportStaff:
+        return await self._staff("POST", f"{_TRIAGE}/{report_id}/legs/{leg_id}/recall", body)
 
     async def meeting(self, report_id: int, body: MeetingIn) -> ReportStaff:
         return await self._staff("POST", f"{_TRIAGE}/{report_id}/meetings", body)

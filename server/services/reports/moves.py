@@ -16,6 +16,7 @@ from server.models.people import Role, Staff
 from server.models.reports import Report, ReportFollower
 from server.services.reports import catalogue, ownership, sla
 from server.services.reports.access import get_visible, relations
+from server.services.reports.legs import pending_legs_conflict
 from server.services.reports.records import ActorLike, record
 from server.services.reports.sla import in_db_zone
 
@@ -24,7 +25,10 @@ RESPONDS = {Move.dispatch, Move.start, Move.wait, Move.resolve, Move.reject}
 
 
 def governing_due(r: Report) -> datetime:
-    """The deadline the queue sorts by: accept first, then first response, then resolve."""
+    """The deadline the queue sorts by: accept first, then first response, then resolve,
+    and once resolved the 回访 follow-up."""
+    if r.status == Status.resolved and r.follow_up_due is not None:
+        return r.follow_up_due
     if r.accepted_at is None and r.accept_due is not None:
         return r.accept_due
     if r.first_response_at is None and r.respond_due is not None:
@@ -52,9 +56,10 @@ async def apply(
     note: str | None = None,
     now: datetime,
     data: dict[str, Any] | None = None,
+    legs_left: int | None = None,
 ) -> Outcome:
     """Check the move, change the (locked) report accordingly and record it."""
-    out = decide(report.status, move, actors, note)
+    out = decide(report.status, move, actors, note, legs_left=legs_left)
     info = await catalogue.category_by_id(report.category_id)
     prio = report.priority.value
     clock = await sla.clock_for(report.community_id, using_db=conn)
@@ -74,13 +79,14 @@ async def apply(
         report.first_response_at = now
     if out.target == Status.resolved:
         report.resolved_at = now
-    if out.target == Status.closed:
+        report.follow_up_due = clock.add(now, sla.FOLLOW_UP)
+    if out.target in (Status.closed, Status.withdrawn):
         report.closed_at = now
     if out.target == Status.rejected:
         report.reject_reason = note or ""
     if out.target == Status.reopened:
         report.reopen_count += 1
-        report.resolved_at = report.closed_at = None
+        report.resolved_at = report.closed_at = report.follow_up_due = None
         budget = catalogue.budget(info, prio)[2]
         report.resolve_due = clock.add(now, timedelta(minutes=budget))
     if out.leaves_open:
@@ -121,6 +127,10 @@ async def transition(
     now = in_db_zone(now)
     if move == Move.dispatch:
         raise Invalid("dispatch through the dispatch endpoint, with its legs", code="use_dispatch")
+    if move == Move.recall:
+        raise Invalid("recall through the leg's recall endpoint", code="use_recall")
+    if move == Move.withdraw:
+        raise Invalid("withdraw through the report's withdraw endpoint", code="use_withdraw")
     await get_visible(p, report_id)
     if move == Move.merge:
         if survivor_id is None:
@@ -141,6 +151,11 @@ async def transition(
             else:
                 decide(report.status, move, actors)  # refuse before changing anything
                 await _set_owner(conn, report, p, p.id, now, reason="claimed")
+        if move == Move.resolve:
+            decide(report.status, move, actors, note)  # illegal moves answer as such first
+            refusal = await pending_legs_conflict(conn, report.id)
+            if refusal is not None:
+                raise refusal
         await apply(conn, report, p, actors, move, note=note, now=now)
     return report
 
