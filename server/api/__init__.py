@@ -10,6 +10,7 @@ from server.api import (
     directory,
     health,
     households,
+    kpi,
     live,
     notify,
     open311,
@@ -37,6 +38,7 @@ def api_group() -> BlueprintGroup:
         open311_submissions.bp,
         live.bp,
         notify.bp,
+        kpi.bp,
         version=1,
         version_prefix="/api/v",
     )

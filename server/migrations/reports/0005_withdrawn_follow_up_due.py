@@ -1,9 +1,19 @@
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
-# The new status "withdrawn" needs no schema change: status is a 16-character text column.
-# (An AlterField for its enum description would rebuild the table on SQLite and lose the
-# triggers and partial indexes of 0003 and 0004, for a comment only.)
+from server.domain.lifecycle import Status
+
+
+class StateOnlyAlterField(ops.AlterField):
+    """The new status "withdrawn" changes only the enum's description: status is a
+    16-character text column either way. A real AlterField would rebuild the table on
+    SQLite and lose the triggers and partial indexes of 0003 and 0004, for a comment."""
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None):
+        return None
+
+    async def database_backward(self, app_label, old_state, new_state, state_editor=None):
+        return None
 
 
 class Migration(migrations.Migration):
@@ -12,6 +22,16 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        StateOnlyAlterField(
+            model_name="Report",
+            name="status",
+            field=fields.CharEnumField(
+                default=Status.submitted,
+                description="\n".join(f"{s.value}: {s.value}" for s in Status),
+                enum_type=Status,
+                max_length=16,
+            ),
+        ),
         ops.AddField(
             model_name="Report",
             name="follow_up_due",

@@ -14,7 +14,7 @@ from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.lifecycle import OPEN, Actor, Move, Outcome, Status, decide
 from server.models.people import Role, Staff
 from server.models.reports import Report, ReportFollower
-from server.services.reports import catalogue, ownership, sla
+from server.services.reports import catalogue, facts, ownership, sla
 from server.services.reports.access import get_visible, relations
 from server.services.reports.legs import pending_legs_conflict
 from server.services.reports.records import ActorLike, record
@@ -60,9 +60,15 @@ async def apply(
 ) -> Outcome:
     """Check the move, change the (locked) report accordingly and record it."""
     out = decide(report.status, move, actors, note, legs_left=legs_left)
+    # The timeline row keeps the deadline it met or missed: the 考核 figures count from it.
+    if move in (Move.claim, Move.accept) and report.accept_due is not None:
+        data = {**(data or {}), "accept_due": report.accept_due.isoformat()}
+    if out.target == Status.resolved and report.resolve_due is not None:
+        data = {**(data or {}), "resolve_due": report.resolve_due.isoformat()}
     info = await catalogue.category_by_id(report.category_id)
     prio = report.priority.value
     clock = await sla.clock_for(report.community_id, using_db=conn)
+    paused_since = report.paused_at if out.resumes else None
     if out.resumes and report.paused_at is not None:
         for name in ("accept_due", "respond_due", "resolve_due"):
             setattr(
@@ -97,6 +103,8 @@ async def apply(
     report.due_at = governing_due(report)
     report.updated_at = now
     await report.save(using_db=conn)
+    if out.move in (Move.claim, Move.accept) or paused_since or out.target == Status.resolved:
+        await facts.note_move(conn, report, clock, out, paused_since=paused_since, now=now)
     await record(
         report,
         conn,
