@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from schemas.directory import CommunityPublic, DepartmentPublic, StaffPublic
+from schemas.kpi import KpiExportQuery, KpiQuery, KpiReport
 from schemas.notify import DeliveryPage, DeliveryPublic, DeliveryQuery, QueueStats
 from schemas.reports import (
     AssignIn,
@@ -165,6 +168,15 @@ class LinliClient(HttpClient):
             "/visits/coverage", Coverage, **q.model_dump(exclude_none=True)
         )
         return out
+
+    # -- 考核 -------------------------------------------------------------------
+    async def kpi(self, q: KpiQuery) -> KpiReport:
+        out: KpiReport = await self.get("/kpi/", KpiReport, **q.model_dump(mode="json"))
+        return out
+
+    async def kpi_export(self, q: KpiExportQuery) -> bytes:
+        args = {k: v for k, v in q.model_dump(mode="json").items() if v is not None}
+        return await self.get_bytes(f"/kpi/export?{urlencode(args)}")
 
     # -- rota --------------------------------------------------------------------
     async def rotas(self, community_id: int) -> RotaPage:
