@@ -16,6 +16,7 @@ from server.api import (
 >>>>>>> guides
     health,
     households,
+    kpi,
     live,
     notify,
     open311,
@@ -45,12 +46,16 @@ def api_group() -> BlueprintGroup:
         live.bp,
         notify.bp,
 <<<<<<< HEAD
+<<<<<<< HEAD
         governance.bp,
         governance_votes.bp,
 =======
         guides.bp,
         responsibility.bp,
 >>>>>>> guides
+=======
+        kpi.bp,
+>>>>>>> kpi
         version=1,
         version_prefix="/api/v",
     )

@@ -20,6 +20,7 @@ from schemas.reports import (
     ReportPublic,
     ResidentReportPage,
     TransitionIn,
+    WithdrawIn,
 )
 from server.api.respond import send
 from server.api.validation import body, query, raw_body, returns
@@ -182,6 +183,17 @@ async def move(request: Request, report_id: int) -> HTTPResponse:
     await svc.transition(
         report_id, request.ctx.principal, Move(b.move), note=b.note, survivor_id=b.survivor_id
     )
+    return await _answer(request, report_id)
+
+
+@bp.post("/<report_id:int>/withdraw")
+@residents_only
+@body(WithdrawIn)
+@returns(ReportPublic, 200, 409)
+async def withdraw(request: Request, report_id: int) -> HTTPResponse:
+    """Withdraw a report no longer needed, with the reason: closed by the resident, not
+    resolved; the owner is told and departments still holding it are recalled."""
+    await svc.withdraw(report_id, request.ctx.principal, request.ctx.body.reason)
     return await _answer(request, report_id)
 
 

@@ -20,6 +20,7 @@ STATUS_LABELS = {
     "merged": "已合并",
     "rejected": "不予受理",
     "cancelled": "已撤销",
+    "withdrawn": "已撤回",
     "waiting": "待补充",
     "reopened": "重新处理",
 }
