@@ -22,6 +22,7 @@ from server.notify.live import LiveHub
 from server.notify.wechat import WeChatGateway
 from server.rota.pool import configure as configure_solver_pool
 from server.rota.pool import stop_solves
+from server.services import standing
 from server.services.auth import AuthService, LoginPolicy
 from server.services.open311_keys import Open311Keys
 from server.services.reports import queries
@@ -76,6 +77,7 @@ def create_app(
     )
     configure_solver_pool(settings.rota_solvers)
     use_broker(app.ctx.broker)  # the on-duty cache lives in the broker, shared by workers
+    standing.use_broker(app.ctx.broker)  # so does every caller's standing (staff row, sign-in)
     app.ctx.auth = AuthService(
         app.ctx.signer,
         app.ctx.broker,
