@@ -8,8 +8,15 @@ from sanic.blueprint_group import BlueprintGroup
 from server.api import (
     auth,
     directory,
+<<<<<<< HEAD
+    governance,
+    governance_votes,
+=======
+    guides,
+>>>>>>> guides
     health,
     households,
+    kpi,
     live,
     notify,
     open311,
@@ -17,6 +24,7 @@ from server.api import (
     open311_submissions,
     openapi,
     reports,
+    responsibility,
     rota,
     triage,
     visits,
@@ -37,6 +45,17 @@ def api_group() -> BlueprintGroup:
         open311_submissions.bp,
         live.bp,
         notify.bp,
+<<<<<<< HEAD
+<<<<<<< HEAD
+        governance.bp,
+        governance_votes.bp,
+=======
+        guides.bp,
+        responsibility.bp,
+>>>>>>> guides
+=======
+        kpi.bp,
+>>>>>>> kpi
         version=1,
         version_prefix="/api/v",
     )
