@@ -17,11 +17,8 @@ APPS: dict[str, list[str]] = {
     "rota": ["server.models.rota"],
     "visits": ["server.models.visits"],
     "open311": ["server.models.open311"],
-<<<<<<< HEAD
     "governance": ["server.models.governance", "server.models.governance_votes"],
-=======
     "guides": ["server.models.guides"],
->>>>>>> guides
 }
 
 

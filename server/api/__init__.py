@@ -8,12 +8,9 @@ from sanic.blueprint_group import BlueprintGroup
 from server.api import (
     auth,
     directory,
-<<<<<<< HEAD
     governance,
     governance_votes,
-=======
     guides,
->>>>>>> guides
     health,
     households,
     kpi,
@@ -45,17 +42,11 @@ def api_group() -> BlueprintGroup:
         open311_submissions.bp,
         live.bp,
         notify.bp,
-<<<<<<< HEAD
-<<<<<<< HEAD
         governance.bp,
         governance_votes.bp,
-=======
         guides.bp,
         responsibility.bp,
->>>>>>> guides
-=======
         kpi.bp,
->>>>>>> kpi
         version=1,
         version_prefix="/api/v",
     )
