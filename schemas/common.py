@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Annotated, Any, get_args
 
 import annotated_types as at
@@ -88,6 +88,27 @@ def _declared(annotation: Any) -> tuple[bool, bool]:
     return low, high
 
 
+# Dates and times an input may name: far enough either side for any real record, and
+# inside what every backend and zone conversion can hold (year 1 minus Shanghai's offset
+# is no datetime at all, and PostgreSQL's dates stop at 5874897).
+YEARS = (1900, 2200)
+
+
+def _out_of_years(value: Any) -> bool:
+    if isinstance(value, date):  # datetimes are dates too
+        return not YEARS[0] <= value.year <= YEARS[1]
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_out_of_years(v) for v in value)
+    return False
+
+
+def in_years(value: Any) -> Any:
+    """A validator for models that are not Strict (foreign protocols): the same years."""
+    if _out_of_years(value):
+        raise ValueError(f"dates must lie in the years {YEARS[0]} to {YEARS[1]}")
+    return value
+
+
 def _outside(value: Any, low: bool, high: bool) -> bool:
     """An integer beyond INT_RANGE on a side the field leaves to the default."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -122,7 +143,8 @@ class Strict(BaseModel):
 
     Their documented schema asks for already-trimmed text (see ``TRIMMED``), so every
     document-valid request is accepted as sent; integers keep to ``INT_RANGE`` on each
-    side they do not bound themselves (an ``offset`` with ``ge=0`` still has a maximum).
+    side they do not bound themselves (an ``offset`` with ``ge=0`` still has a maximum),
+    and dates and times to the years in ``YEARS``.
     """
 
     model_config = ConfigDict(
@@ -134,6 +156,7 @@ class Strict(BaseModel):
     def _refuse_unstorable(cls, value: Any, info: ValidationInfo) -> Any:
         if _has_nul(value):
             raise ValueError("text must not contain NUL characters")
+        in_years(value)
         field = cls.model_fields.get(info.field_name or "")
         if field is not None:
             (a, b), (c, d) = _declared(field), _declared(field.annotation)

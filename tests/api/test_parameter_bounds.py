@@ -1,6 +1,6 @@
-"""Every numeric path and query parameter is bounded, and its extreme values get a clear
-answer, never a 5xx. The operations come from the served OpenAPI document, so a route
-added later is walked as soon as it lands."""
+"""Every numeric path and query parameter is bounded, and its extreme values (and those of
+every date parameter) get a clear answer, never a 5xx. The operations come from the served
+OpenAPI document, so a route added later is walked as soon as it lands."""
 
 from __future__ import annotations
 
@@ -16,6 +16,20 @@ from tests.support.factories import auth, make_resident, make_world
 SPEC = "/api/v1/openapi.json"
 BIG = [2**31, 2**63, -(2**63) - 1, 10**40]
 FLOATS = ["1e308", "-1e308", "1e999", "inf", "-inf", "nan"]
+DATES = {
+    "date": ["0001-01-01", "1899-12-31", "9999-12-31"],
+    "date-time": ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"],
+}
+
+
+def _dated(schema: dict[str, Any]) -> list[str]:
+    """The extreme values of a date or date-time parameter, else none."""
+    for variant in schema.get("anyOf", [schema]):
+        if variant.get("type") == "array":
+            variant = variant.get("items", {})
+        if variant.get("format") in DATES:
+            return DATES[variant["format"]]
+    return []
 
 
 def _numeric(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -76,6 +90,7 @@ async def test_every_numeric_parameter_is_bounded_and_its_extremes_answer_4xx(
     for method, path, op in _operations(spec):
         params = [p for p in op.get("parameters", []) if "$ref" not in p]
         for param in params:
+            values: list[str] = _dated(param["schema"])
             for variant in _numeric(param["schema"]):
                 if not (
                     ("minimum" in variant or "exclusiveMinimum" in variant)
@@ -84,19 +99,20 @@ async def test_every_numeric_parameter_is_bounded_and_its_extremes_answer_4xx(
                     unbounded.append(f"{method} {path} {param['name']}")
                 elif param["in"] == "path":
                     assert variant["maximum"] <= MAX_ID, (path, param["name"])
-                for value in _extremes(variant):
-                    url, query = path, {}
-                    for other in params:
-                        given = value if other is param else _sample(other["schema"])
-                        if other["in"] == "path":
-                            url = url.replace("{" + other["name"] + "}", given)
-                        elif other is param or other.get("required"):
-                            query[other["name"]] = given
-                    for headers in callers:
-                        walked += 1
-                        r = await client.request(method, url, params=query, headers=headers)
-                        if r.status_code >= 500:
-                            broken.append(f"{method} {url}?{query}: {r.status_code} {r.text}")
+                values += _extremes(variant)
+            for value in values:
+                url, query = path, {}
+                for other in params:
+                    given = value if other is param else _sample(other["schema"])
+                    if other["in"] == "path":
+                        url = url.replace("{" + other["name"] + "}", given)
+                    elif other is param or other.get("required"):
+                        query[other["name"]] = given
+                for headers in callers:
+                    walked += 1
+                    r = await client.request(method, url, params=query, headers=headers)
+                    if r.status_code >= 500:
+                        broken.append(f"{method} {url}?{query}: {r.status_code} {r.text}")
     assert broken == [], "\n".join(broken)
     assert unbounded == [], "numeric parameters without both bounds"
     assert walked > 100  # the walk reached the document's numeric parameters
