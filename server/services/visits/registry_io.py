@@ -86,23 +86,26 @@ async def import_registry(
         raise Invalid("the file is empty", code="bad_file")
     c = await community_in_scope(p, community_id)
     table = await asyncio.to_thread(read_table, data, content_type)
-    table = [r for r in table if any(cell.strip() for cell in r)]
-    if not table:
+    # Blank rows are skipped, but every row keeps its number in the sheet, so a problem
+    # is reported at the row the secretary sees it in.
+    numbered = [(n, r) for n, r in enumerate(table, start=1) if any(c.strip() for c in r)]
+    if not numbered:
         raise Invalid("the file has no header row", code="bad_file")
-    columns, missing = map_headers(table[0])
+    header = numbered[0][1]
+    columns, missing = map_headers(header)
     if missing:
         raise Invalid(
             f"missing columns: {', '.join(missing)}",
             code="missing_columns",
-            details={"missing": missing, "headers": table[0]},
+            details={"missing": missing, "headers": header},
         )
-    if len(table) - 1 > MAX_ROWS:
+    if len(numbered) - 1 > MAX_ROWS:
         raise PayloadTooLarge(f"at most {MAX_ROWS} rows per import")
     groups = await known_groups(c.id)
     spellings = {code: code for code in groups} | {name: code for code, (name, _) in groups.items()}
     zone = await community_zone(c.id)
     today = datetime.now(zone).date()
-    rows = [parse_row(i + 2, cells, columns, spellings, today) for i, cells in enumerate(table[1:])]
+    rows = [parse_row(n, cells, columns, spellings, today) for n, cells in numbered[1:]]
     buildings = await _check_against_registry(c.id, rows)
     report_rows, good = _settle(rows)
     created_h = created_m = 0
