@@ -27,6 +27,7 @@ def _modes() -> list[WorkMode]:
     # Imported here so a screen module can import the registry without a cycle.
     from tui.screens.activity import ActivityScreen
     from tui.screens.board import BoardScreen
+    from tui.screens.guides import GuidesScreen
     from tui.screens.ops import OpsScreen
     from tui.screens.rota import RotaScreen
     from tui.screens.visits import VisitsScreen
@@ -39,6 +40,7 @@ def _modes() -> list[WorkMode]:
         WorkMode("f4", "visits", "Visits 走访", VisitsScreen, frozenset({"worker", "secretary"})),
         WorkMode("f5", "ops", "Notify 通知运维", OpsScreen, frozenset({"secretary", "admin"})),
         WorkMode("f6", "activity", "Activity 动态", ActivityScreen),
+        WorkMode("f7", "guides", "Guides 办事指南", GuidesScreen),
     ]
 
 
