@@ -13,11 +13,11 @@ from schemas.guides import GuideLink, HandledBy
 PriorityName = Literal["low", "normal", "high", "urgent"]
 StatusName = Literal[
     "submitted", "accepted", "dispatched", "in_progress", "waiting",
-    "resolved", "closed", "rejected", "merged", "reopened",
+    "resolved", "closed", "rejected", "merged", "reopened", "withdrawn",
 ]  # fmt: skip
 MoveName = Literal[
     "claim", "accept", "dispatch", "start", "wait", "resume", "resolve",
-    "close", "confirm", "not_fixed", "reopen", "reject", "merge",
+    "close", "confirm", "not_fixed", "reopen", "reject", "merge", "withdraw", "recall",
 ]  # fmt: skip
 TabName = Literal["new", "mine", "overdue", "department", "all"]
 
@@ -159,6 +159,9 @@ class ReportStaff(ReportRow):
     accept_due: datetime | None
     respond_due: datetime | None
     resolve_due: datetime | None
+    follow_up_due: datetime | None = Field(
+        default=None, description="回访: when the owner must have called the resident back"
+    )
     resolved_at: datetime | None
     closed_at: datetime | None
     merged_into: int | None
@@ -220,6 +223,18 @@ class TransitionIn(Strict):
     move: MoveName
     note: str | None = Field(default=None, max_length=1000)
     survivor_id: Id | None = Field(default=None, description="merge: the report kept")
+
+
+class WithdrawIn(Strict):
+    reason: str = Field(min_length=1, max_length=1000, description="why it is no longer needed")
+
+
+class RecallIn(Strict):
+    reason: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="why the leg is recalled (the department is told)",
+    )
 
 
 class CommentIn(Strict):

@@ -34,7 +34,7 @@ async def test_search_guides_from_the_desk(live_server: LiveServer, token_file: 
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot, worker.username, PASSWORD)
         await until(pilot, lambda: isinstance(app.screen, BoardScreen), "board")
-        await pilot.press("f7")
+        await pilot.press("f8")
         await until(pilot, lambda: isinstance(app.screen, GuidesScreen), "guides screen")
         screen = app.screen
         assert isinstance(screen, GuidesScreen)

@@ -213,6 +213,7 @@ async def staff_view(report: Report, viewer: Principal) -> ReportStaff:
         accept_due=report.accept_due,
         respond_due=report.respond_due,
         resolve_due=report.resolve_due,
+        follow_up_due=report.follow_up_due,
         resolved_at=report.resolved_at,
         closed_at=report.closed_at,
         merged_into=report.merged_into_id,
