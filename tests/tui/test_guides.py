@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from server.domain.responsibility import place_key
-from server.models.guides import BodyKind, Responsibility, ResponsibleBody
+from server.models.guides import (
+    BodyKind,
+    Responsibility,
+    ResponsibilityCorrection,
+    ResponsibleBody,
+)
 from server.models.reports import Category, DispatchLeg
 from server.services.guides.demo import seed_guides
 from tests.support.factories import PASSWORD
@@ -18,7 +23,7 @@ from tests.tui.test_triage import detail, outcome_text, resident_report, write_n
 from tui.app import LinliApp
 from tui.client import LinliClient, TokenStore
 from tui.screens.board import BoardScreen
-from tui.screens.guides import GuidePicker, GuidesScreen
+from tui.screens.guides import GuidePicker, GuidesScreen, HandlerForm
 from tui.widgets.report_view import handled_by_text
 
 
@@ -68,6 +73,9 @@ async def test_handler_dispatch_and_guide_reply_from_the_detail(
         street_id=world.street.id, kind=BodyKind.property, name="华发物业",
         hotline="021-62830001", department=world.departments["wuye"],
     )  # fmt: skip
+    committee = await ResponsibleBody.create(
+        street_id=world.street.id, kind=BodyKind.committee, name=c0.name, community=c0
+    )
     sanitation = await Category.get(code="sanitation")
     await Responsibility.create(
         street_id=world.street.id, category=sanitation, place_key=place_key("community", c0.id),
@@ -110,3 +118,16 @@ async def test_handler_dispatch_and_guide_reply_from_the_detail(
         )
         linked = [e.guide for e in detail(app).report.timeline if e.guide]  # type: ignore[union-attr]
         assert linked[0] is not None and "加装电梯" in linked[0].title
+
+        # The list was wrong: the worker says the 居委 handles it, and it is counted.
+        await pilot.press("T")
+        await until(pilot, lambda: isinstance(app.screen, HandlerForm), "handler form")
+        app.screen.query_one("#body", Select).value = committee.id
+        await pilot.press("ctrl+s")
+        await until(
+            pilot,
+            lambda: getattr(detail(app).report.handled_by, "corrected", False),  # type: ignore[union-attr]
+            "corrected",
+        )
+        assert detail(app).report.handled_by.name == c0.name  # type: ignore[union-attr]
+        assert await ResponsibilityCorrection.filter(report_id=rid).count() == 1

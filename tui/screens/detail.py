@@ -17,7 +17,7 @@ from tui.client import ApiError
 from tui.messages import ActionDone, ReportArrived
 from tui.screens.base import LinliScreen
 from tui.screens.forms import AssignForm, MergeForm, NoteForm, PatchForm
-from tui.screens.guides import GuidePicker
+from tui.screens.guides import GuidePicker, HandlerForm
 from tui.screens.handoff_forms import DispatchForm, LegReportForm, MeetingForm, RecallForm
 from tui.screens.photos import PhotoViewer
 from tui.widgets.key_footer import KeyFooter
@@ -60,6 +60,7 @@ class DetailScreen(LinliScreen):
         Binding("c", "reply", "Reply 回复"),
         Binding("l", "reply_guide", "Reply+guide 附指南"),
         Binding("t", "dispatch_handler", "To handler 直派责任单位"),
+        Binding("T", "correct_handler", "Correct handler 更正责任单位"),
         Binding("o", "reassign", "Reassign 改派"),
         Binding("p", "reclassify", "Priority/category"),
         Binding("m", "merge", "Merge 合并"),
@@ -131,6 +132,8 @@ class DetailScreen(LinliScreen):
         if action == "dispatch_handler":
             h = self.report.handled_by
             return h is not None and h.dispatchable and "dispatch" in self.report.allowed_moves
+        if action == "correct_handler":
+            return self.me.role != "department_officer"
         if action == "reassign":
             return self.me.role in ("secretary", "street_dispatcher", "admin")
         return True
@@ -276,6 +279,19 @@ class DetailScreen(LinliScreen):
             lambda: self.client.dispatch_to_handler(self.report_id, body),
             f"Dispatched to {h.name} 已直派责任单位 (24h)",
         )
+
+    @work(exclusive=True, group="detail-handler")
+    async def action_correct_handler(self) -> None:
+        try:
+            bodies = await self.client.bodies()
+        except ApiError as exc:
+            self.post_message(ActionDone(self.failed(exc), ok=False))
+            return
+        h = self.report.handled_by if self.report is not None else None
+        body = await self.app.push_screen_wait(HandlerForm(bodies, h.body_id if h else None))
+        if body is not None:
+            name = next((b.name for b in bodies if b.id == body.body_id), "")
+            self.act(lambda: self.client.correct_handler(self.report_id, body), f"Now: {name}")
 
     def action_reassign(self) -> None:
         if self.report is None:

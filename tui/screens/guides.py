@@ -14,11 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
-from schemas.guides import GuideHit, GuideHits, GuideOut
+from schemas.guides import BodyOut, CorrectionIn, GuideHit, GuideHits, GuideOut
 from tui.client import ApiError, LinliClient
 from tui.screens.base import LinliScreen
+from tui.screens.forms import Form
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
 from tui.widgets.status_bar import StatusBar
@@ -208,3 +209,29 @@ class GuidePicker(ModalScreen[GuideHit | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class HandlerForm(Form[CorrectionIn]):
+    """Staff saying which body really handles the report: the list's wrong suggestion is
+    counted for its category."""
+
+    TITLE_TEXT = "Correct who handles it 更正责任单位"
+
+    def __init__(self, bodies: list[BodyOut], current: int | None) -> None:
+        super().__init__()
+        kinds = {"property": "物业", "committee": "居委", "department": "部门"}
+        self.choices = [
+            (f"{b.name}（{kinds.get(b.kind, b.kind)}）", b.id)
+            for b in bodies
+            if b.active and b.id != current
+        ]
+
+    def fields(self) -> ComposeResult:
+        yield Select(self.choices, prompt="责任单位 the body that handles it", id="body")
+        yield Input(placeholder="what the resident reads 说明 (optional)", id="note")
+
+    def build(self) -> CorrectionIn:
+        body = self.query_one("#body", Select).value
+        if not isinstance(body, int):
+            raise ValueError("Choose the body that handles it")
+        return CorrectionIn(body_id=body, note=self.query_one("#note", Input).value)
