@@ -5,6 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from schemas.directory import CommunityPublic, DepartmentPublic, StaffPublic
+from schemas.guides import (
+    BodyOut,
+    CorrectionIn,
+    GuideHits,
+    GuideOut,
+    HandledByAnswer,
+    HandlerDispatchIn,
+)
 from schemas.kpi import KpiExportQuery, KpiQuery, KpiReport
 from schemas.notify import DeliveryPage, DeliveryPublic, DeliveryQuery, QueueStats
 from schemas.reports import (
@@ -130,6 +138,31 @@ class LinliClient(HttpClient):
     async def _staff(self, method: str, path: str, body: object) -> ReportStaff:
         r: ReportStaff = await self.send(method, path, ReportStaff, body)  # type: ignore[arg-type]
         return r
+
+    # -- 办事指南 and the 责任清单 ---------------------------------------------------
+    async def guides(self, q: str | None, limit: int = 30) -> GuideHits:
+        params: dict[str, object] = {"limit": limit}
+        if q is not None:
+            params["q"] = q
+        out: GuideHits = await self.get("/guides", GuideHits, **params)
+        return out
+
+    async def guide(self, guide_id: int) -> GuideOut:
+        out: GuideOut = await self.get(f"/guides/{guide_id}", GuideOut)
+        return out
+
+    async def dispatch_to_handler(self, report_id: int, body: HandlerDispatchIn) -> ReportStaff:
+        return await self._staff("POST", f"/responsibility/reports/{report_id}/dispatch", body)
+
+    async def bodies(self) -> list[BodyOut]:
+        out: list[BodyOut] = await self.get("/responsibility/bodies", list[BodyOut])
+        return out
+
+    async def correct_handler(self, report_id: int, body: CorrectionIn) -> HandledByAnswer:
+        out: HandledByAnswer = await self.send(
+            "POST", f"/responsibility/reports/{report_id}/correction", HandledByAnswer, body
+        )
+        return out
 
     # -- notifications (secretary, admin) -------------------------------------
     async def relay_stats(self) -> QueueStats:

@@ -11,11 +11,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from schemas.guides import GuideHit, HandlerDispatchIn
 from schemas.reports import CommentIn, LegOut, ReportStaff, TransitionIn
 from tui.client import ApiError
 from tui.messages import ActionDone, ReportArrived
 from tui.screens.base import LinliScreen
 from tui.screens.forms import AssignForm, MergeForm, NoteForm, PatchForm
+from tui.screens.guides import GuidePicker, HandlerForm
 from tui.screens.handoff_forms import DispatchForm, LegReportForm, MeetingForm, RecallForm
 from tui.screens.photos import PhotoViewer
 from tui.widgets.key_footer import KeyFooter
@@ -56,6 +58,9 @@ class DetailScreen(LinliScreen):
         Binding("h", "follow_up", "回访+close 办结"),
         Binding("n", "note", "Note 内部"),
         Binding("c", "reply", "Reply 回复"),
+        Binding("l", "reply_guide", "Reply+guide 附指南"),
+        Binding("t", "dispatch_handler", "To handler 直派责任单位"),
+        Binding("T", "correct_handler", "Correct handler 更正责任单位"),
         Binding("o", "reassign", "Reassign 改派"),
         Binding("p", "reclassify", "Priority/category"),
         Binding("m", "merge", "Merge 合并"),
@@ -124,6 +129,11 @@ class DetailScreen(LinliScreen):
             return "recall" in self.report.allowed_moves and bool(self._live_legs())
         if action in ("leg_accept", "leg_report"):
             return self._my_leg(action) is not None
+        if action == "dispatch_handler":
+            h = self.report.handled_by
+            return h is not None and h.dispatchable and "dispatch" in self.report.allowed_moves
+        if action == "correct_handler":
+            return self.me.role != "department_officer"
         if action == "reassign":
             return self.me.role in ("secretary", "street_dispatcher", "admin")
         return True
@@ -232,13 +242,56 @@ class DetailScreen(LinliScreen):
             "Public reply 回复居民", "the reply the resident will see", self._comment(True)
         )
 
-    def _comment(self, public: bool) -> Callable[[str], None]:
+    def _comment(self, public: bool, guide: GuideHit | None = None) -> Callable[[str], None]:
         def send(text: str) -> None:
-            body = CommentIn(text=text, public=public)
+            body = CommentIn(text=text, public=public, guide_id=guide.id if guide else None)
             done = "Reply sent to the resident" if public else "Internal note added"
+            if guide is not None:
+                done += f", linking 《{guide.title}》"
             self.act(lambda: self.client.comment(self.report_id, body), done)
 
         return send
+
+    def action_reply_guide(self) -> None:
+        """Pick a 办事指南 (searched from the report's own words), then write the reply."""
+        if self.report is None:
+            return
+
+        def picked(guide: GuideHit | None) -> None:
+            if guide is None:
+                return
+            form = NoteForm(
+                "Reply with a guide 回复并附办事指南",
+                "the reply the resident will see",
+                text=f"请参阅办事指南《{guide.title}》。",
+            )
+            send = self._comment(True, guide)
+            self.app.push_screen(form, lambda text: send(text) if text else None)
+
+        self.app.push_screen(GuidePicker(self.client, self.report.title[:40]), picked)
+
+    def action_dispatch_handler(self) -> None:
+        h = self.report.handled_by if self.report is not None else None
+        if h is None:
+            return
+        body = HandlerDispatchIn()
+        self.act(
+            lambda: self.client.dispatch_to_handler(self.report_id, body),
+            f"Dispatched to {h.name} 已直派责任单位 (24h)",
+        )
+
+    @work(exclusive=True, group="detail-handler")
+    async def action_correct_handler(self) -> None:
+        try:
+            bodies = await self.client.bodies()
+        except ApiError as exc:
+            self.post_message(ActionDone(self.failed(exc), ok=False))
+            return
+        h = self.report.handled_by if self.report is not None else None
+        body = await self.app.push_screen_wait(HandlerForm(bodies, h.body_id if h else None))
+        if body is not None:
+            name = next((b.name for b in bodies if b.id == body.body_id), "")
+            self.act(lambda: self.client.correct_handler(self.report_id, body), f"Now: {name}")
 
     def action_reassign(self) -> None:
         if self.report is None:

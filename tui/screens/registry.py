@@ -28,6 +28,7 @@ def _modes() -> list[WorkMode]:
     # Imported here so a screen module can import the registry without a cycle.
     from tui.screens.activity import ActivityScreen
     from tui.screens.board import BoardScreen
+    from tui.screens.guides import GuidesScreen
     from tui.screens.kpi import KpiScreen
     from tui.screens.ops import OpsScreen
     from tui.screens.rota import RotaScreen
@@ -48,6 +49,7 @@ def _modes() -> list[WorkMode]:
             KpiScreen,
             frozenset({"secretary", "street_dispatcher", "admin"}),
         ),
+        WorkMode("f8", "guides", "Guides 办事指南", GuidesScreen),
     ]
 
 
