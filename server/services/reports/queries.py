@@ -31,6 +31,7 @@ from server.domain.lifecycle import OPEN, Status
 from server.models.people import Role
 from server.models.reports import Report
 from server.services.encoded import EncodedJson
+from server.services.filters import given
 from server.services.kept import Kept
 from server.services.reports import catalogue, queue_pg
 from server.services.reports.access import REPORT_SCOPE, get_visible, visible
@@ -136,12 +137,12 @@ async def _filtered(q: QueueQuery, p: Principal, now: datetime) -> QuerySet[Repo
     if q.category:
         cats = await catalogue.catalogue()
         qs = qs.filter(category_id__in=[cats[c].id for c in q.category])
-    if q.community_id is not None:
-        qs = qs.filter(community_id=q.community_id)
-    if q.owner_id is not None:
-        qs = qs.filter(owner_id=q.owner_id)
-    if q.department_id is not None:
-        qs = qs.filter(legs__department_id=q.department_id)
+    qs = given(
+        qs,
+        community_id=q.community_id,
+        owner_id=q.owner_id,
+        legs__department_id=q.department_id,
+    )
     if q.priority:
         qs = qs.filter(priority__in=q.priority)
     if q.overdue is not None:
