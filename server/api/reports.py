@@ -20,6 +20,7 @@ from schemas.reports import (
     ReportPublic,
     ResidentReportPage,
     TransitionIn,
+    WithdrawIn,
 )
 from server.api.respond import send
 from server.api.validation import body, query, raw_body, returns
@@ -28,6 +29,7 @@ from server.domain.errors import Invalid
 from server.domain.lifecycle import Move
 from server.models.people import Role
 from server.services import reports as svc
+from server.services.guides.catalogue import link
 from server.services.media import MediaStore
 from server.services.reports import catalogue
 from server.services.reports.access import get_visible, visible_photo
@@ -49,16 +51,8 @@ REPORT_VIEW = {
         }
     }
 }
-CATEGORIES_ADMIN = {
-    "application/json": {
-        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CategoryAdmin"}}
-    }
-}
-CATEGORIES = {
-    "application/json": {
-        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CategoryOut"}}
-    }
-}
+CATEGORIES_ADMIN = list[CategoryAdmin]
+CATEGORIES = list[CategoryOut]
 
 
 def _media(request: Request) -> MediaStore:
@@ -140,7 +134,7 @@ async def create(request: Request) -> HTTPResponse:
         )
     # Residents get the report without its one-entry timeline: creates are hot.
     view = (
-        await public_view(r, p, with_timeline=False, owner_known=made.owner_name)
+        await public_view(r, p, with_timeline=False, owner_known=made.owner_name, handler=True)
         if p.is_resident
         else await view_for(r, p)
     )
@@ -171,9 +165,11 @@ async def detail(request: Request, report_id: int) -> HTTPResponse:
 @body(CommentIn)
 @returns(REPORT_VIEW, 201, 409)
 async def add_comment(request: Request, report_id: int) -> HTTPResponse:
-    """Comment (residents), or a public reply or internal note (staff, public=false)."""
+    """Comment (residents), or a public reply or internal note (staff, public=false); a
+    staff reply may link a 办事指南 (``guide_id``), which the resident's message names."""
     b = request.ctx.body
-    await svc.comment(report_id, request.ctx.principal, b.text, public=b.public)
+    guide = await link(b.guide_id) if b.guide_id is not None else None
+    await svc.comment(report_id, request.ctx.principal, b.text, public=b.public, guide=guide)
     return await _answer(request, report_id, 201)
 
 
@@ -187,6 +183,17 @@ async def move(request: Request, report_id: int) -> HTTPResponse:
     await svc.transition(
         report_id, request.ctx.principal, Move(b.move), note=b.note, survivor_id=b.survivor_id
     )
+    return await _answer(request, report_id)
+
+
+@bp.post("/<report_id:int>/withdraw")
+@residents_only
+@body(WithdrawIn)
+@returns(ReportPublic, 200, 409)
+async def withdraw(request: Request, report_id: int) -> HTTPResponse:
+    """Withdraw a report no longer needed, with the reason: closed by the resident, not
+    resolved; the owner is told and departments still holding it are recalled."""
+    await svc.withdraw(report_id, request.ctx.principal, request.ctx.body.reason)
     return await _answer(request, report_id)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
+from schemas.guides import GuideLink
 from server.auth.principal import Principal
 from server.domain.errors import Conflict, Forbidden, Invalid
 from server.domain.lifecycle import OPEN, Actor, Move, Status
@@ -19,9 +20,16 @@ from server.services.reports.sla import in_db_zone
 
 
 async def comment(
-    report_id: int, p: Principal, text: str, *, public: bool = True, now: datetime | None = None
+    report_id: int,
+    p: Principal,
+    text: str,
+    *,
+    public: bool = True,
+    guide: GuideLink | None = None,
+    now: datetime | None = None,
 ) -> Report:
-    """A resident's comment, a staff public reply, or a staff internal note."""
+    """A resident's comment, a staff public reply (which may link a 办事指南), or a staff
+    internal note."""
     now = in_db_zone(now)
     await get_visible(p, report_id)
     async with in_transaction() as conn:
@@ -37,6 +45,8 @@ async def comment(
             public = True
         elif not actors:
             raise Forbidden("you may not comment on this report")
+        if guide is not None and p.is_resident:
+            raise Forbidden("staff link guides to their replies", code="guide_staff_only")
         if p.is_staff and public and report.first_response_at is None:
             report.first_response_at = now
         kind = "comment" if public else "note"
@@ -49,6 +59,7 @@ async def comment(
             note=text,
             public=public,
             topics=["report.commented"],
+            data={"guide_id": guide.id, "guide_title": guide.title} if guide else None,
         )
         # The resident answering what was asked of them starts the clock again.
         if p.is_resident and Actor.reporter in actors and report.status == Status.waiting:

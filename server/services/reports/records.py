@@ -11,6 +11,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 from server.auth.principal import Principal
+from server.domain.lifecycle import Status
 from server.models.reports import Report, ReportEvent, ReportFollower
 from server.services.audit import audit
 from server.services.outbox import emit
@@ -20,7 +21,10 @@ ActorLike = Principal | tuple[str, int | None] | None
 
 
 def governing_due(r: Report) -> datetime:
-    """The deadline the queue sorts by: accept first, then first response, then resolve."""
+    """The deadline the queue sorts by: accept first, then first response, then resolve,
+    and once resolved the 回访 follow-up."""
+    if r.status == Status.resolved and r.follow_up_due is not None:
+        return r.follow_up_due
     if r.accepted_at is None and r.accept_due is not None:
         return r.accept_due
     if r.first_response_at is None and r.respond_due is not None:

@@ -218,6 +218,8 @@ async def _escalate_one(rid: int, now: datetime, worker: str, tick: Tick) -> Non
             if r is None or r.status not in OPEN or r.paused_at is not None or r.due_at >= now:
                 return
             deadline = "respond" if r.first_response_at is None else "resolve"
+            if r.status == Status.resolved:
+                deadline = "follow_up"
             clock = await sla.clock_for(r.community_id, using_db=conn)
             level = 2 if now >= clock.add(r.due_at, STREET_AFTER) else 1
             if level <= r.escalation_level:
