@@ -38,6 +38,7 @@ from server.services.reports.access import REPORT_SCOPE, get_visible, visible
 from server.services.reports.dispatch import LIVE
 from server.services.reports.sla import in_db_zone
 from server.services.reports.views import public_view, row_dict, row_view
+from server.services.sql import is_postgres
 from server.services.sql import rows as sql_rows
 
 ROW_FIELDS = (
@@ -230,7 +231,7 @@ async def _read_page(
 ) -> tuple[ReportPage | EncodedJson, datetime | None]:
     cursor = decode_cursor(q.cursor) if q.cursor else None
     codes = {info.id: code for code, info in cats.items()}
-    on_pg = queue_pg.available()
+    on_pg = is_postgres()
     if on_pg:
         rows, tab_counts, until = await queue_pg.page_and_counts(
             q, p, now, [cats[c].id for c in q.category], cursor
