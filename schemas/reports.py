@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from schemas.common import Id, Strict
+from schemas.guides import GuideLink, HandledBy
 
 PriorityName = Literal["low", "normal", "high", "urgent"]
 StatusName = Literal[
@@ -75,6 +76,7 @@ class TimelineEvent(BaseModel):
     public: bool = True
     actor: str = Field(description="who acted, as residents may see it")
     actor_id: int | None = Field(default=None, description="staff view only")
+    guide: GuideLink | None = Field(default=None, description="a 办事指南 the reply links to")
 
 
 class ReportPublic(BaseModel):
@@ -98,6 +100,7 @@ class ReportPublic(BaseModel):
     rating: int | None
     is_mine: bool
     timeline: list[TimelineEvent] = []
+    handled_by: HandledBy | None = Field(default=None, description="who handles it (责任清单)")
 
 
 class LegOut(BaseModel):
@@ -170,6 +173,7 @@ class ReportStaff(ReportRow):
     meetings: list[MeetingOut] = []
     timeline: list[TimelineEvent] = []
     allowed_moves: list[str] = []
+    handled_by: HandledBy | None = Field(default=None, description="who handles it (责任清单)")
 
 
 class TabCounts(BaseModel):
@@ -236,6 +240,7 @@ class RecallIn(Strict):
 class CommentIn(Strict):
     text: str = Field(min_length=1, max_length=1000)
     public: bool = Field(default=True, description="staff: false makes an internal note")
+    guide_id: Id | None = Field(default=None, description="staff: a 办事指南 the reply links to")
 
 
 class ConfirmIn(Strict):

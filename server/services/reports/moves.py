@@ -17,23 +17,11 @@ from server.models.reports import Report, ReportFollower
 from server.services.reports import catalogue, facts, ownership, sla
 from server.services.reports.access import get_visible, relations
 from server.services.reports.legs import pending_legs_conflict
-from server.services.reports.records import ActorLike, record
+from server.services.reports.records import ActorLike, record, save_and_record
 from server.services.reports.sla import in_db_zone
 
 # Moves after which the resident has had a first substantive answer.
 RESPONDS = {Move.dispatch, Move.start, Move.wait, Move.resolve, Move.reject}
-
-
-def governing_due(r: Report) -> datetime:
-    """The deadline the queue sorts by: accept first, then first response, then resolve,
-    and once resolved the 回访 follow-up."""
-    if r.status == Status.resolved and r.follow_up_due is not None:
-        return r.follow_up_due
-    if r.accepted_at is None and r.accept_due is not None:
-        return r.accept_due
-    if r.first_response_at is None and r.respond_due is not None:
-        return r.respond_due
-    return r.resolve_due or r.due_at
 
 
 async def lock_report(conn: BaseDBAsyncClient, report_id: int) -> Report:
@@ -100,17 +88,14 @@ async def apply(
     if out.enters_open:
         await ownership.add_load(conn, report.owner_id, prio, +1)
     report.status = out.target
-    report.due_at = governing_due(report)
-    report.updated_at = now
-    await report.save(using_db=conn)
     if out.move in (Move.claim, Move.accept) or paused_since or out.target == Status.resolved:
         await facts.note_move(conn, report, clock, out, paused_since=paused_since, now=now)
-    await record(
-        report,
+    await save_and_record(
         conn,
-        actor=actor,
-        kind=move.value,
-        at=now,
+        report,
+        actor,
+        move.value,
+        now,
         category_code=info.code,
         note=note or "",
         public=out.public,
@@ -186,14 +171,13 @@ async def _set_owner(
         await ownership.add_load(conn, owner_id, prio, +1, at=now)
     report.owner_id = owner_id
     report.owner_since = now
-    report.updated_at = now
-    await report.save(using_db=conn, update_fields=["owner_id", "owner_since", "updated_at"])
-    await record(
-        report,
+    await save_and_record(
         conn,
-        actor=actor,
-        kind="assigned",
-        at=now,
+        report,
+        actor,
+        "assigned",
+        now,
+        fields=["owner_id", "owner_since"],
         note=note,
         public=True,
         topics=["report.assigned"],
