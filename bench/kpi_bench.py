@@ -131,7 +131,7 @@ async def build(url: str) -> None:
         t0 = time.perf_counter()
         await conn.execute(
             f"INSERT INTO report_fact ({mig.COLUMNS}) SELECT {mig.VALUES.format(p='')} "
-            "FROM report ON CONFLICT (report_id) DO NOTHING"
+            "FROM report ORDER BY created_at ON CONFLICT (report_id) DO NOTHING"
         )
         copied = time.perf_counter() - t0
         await conn.execute("ANALYZE report_fact")
