@@ -45,7 +45,7 @@ def _modes() -> list[WorkMode]:
         WorkMode(
             "f7",
             "kpi",
-            "考核 KPI",
+            "KPI 考核",
             KpiScreen,
             frozenset({"secretary", "street_dispatcher", "admin"}),
         ),
