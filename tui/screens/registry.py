@@ -28,6 +28,7 @@ def _modes() -> list[WorkMode]:
     from tui.screens.activity import ActivityScreen
     from tui.screens.board import BoardScreen
     from tui.screens.ops import OpsScreen
+    from tui.screens.projects import ProjectsScreen
     from tui.screens.rota import RotaScreen
     from tui.screens.visits import VisitsScreen
 
@@ -39,6 +40,13 @@ def _modes() -> list[WorkMode]:
         WorkMode("f4", "visits", "Visits 走访", VisitsScreen, frozenset({"worker", "secretary"})),
         WorkMode("f5", "ops", "Notify 通知运维", OpsScreen, frozenset({"secretary", "admin"})),
         WorkMode("f6", "activity", "Activity 动态", ActivityScreen),
+        WorkMode(
+            "f7",
+            "projects",
+            "Projects 自治",
+            ProjectsScreen,
+            frozenset({"worker", "secretary", "street_dispatcher", "admin"}),
+        ),
     ]
 
 
@@ -51,6 +59,7 @@ def help_sections() -> list[tuple[str, type[Screen[Any]]]]:
     from tui.screens.detail import DetailScreen
     from tui.screens.forms import Form
     from tui.screens.photos import PhotoViewer
+    from tui.screens.project import ProjectScreen
     from tui.screens.rota_forms import SwapsScreen
 
     sections: list[tuple[str, type[Screen[Any]]]] = [("Sign-in 登录", LoginScreen)]
@@ -62,5 +71,7 @@ def help_sections() -> list[tuple[str, type[Screen[Any]]]]:
                 sections.append(("Photos 照片", PhotoViewer))
             if m.mode == "rota":
                 sections.append(("Swap requests 换班申请", SwapsScreen))
+            if m.mode == "projects":
+                sections.append(("Project 项目", ProjectScreen))
     sections.append(("Forms 表单", Form))
     return sections
