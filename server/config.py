@@ -123,8 +123,8 @@ class Settings(BaseSettings):
     login_lockout_seconds: int = 15 * 60
     login_ip_max_failures: int = 30
 
-    # Rota solving: processes in the solver pool (0 = one per core).
-    rota_processes: int = Field(default=0, ge=0, le=64)
+    # Rota solving: solves at once per server process, each in a thread (0 = one per core).
+    rota_solvers: int = Field(default=0, ge=0, le=64)
 
     # Visits: how many households a worker can visit in a day (the day plan's default),
     # and the largest registry file an import accepts.

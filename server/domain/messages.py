@@ -20,6 +20,7 @@ STATUS_LABELS = {
     "merged": "已合并",
     "rejected": "不予受理",
     "cancelled": "已撤销",
+    "withdrawn": "已撤回",
     "waiting": "待补充",
     "reopened": "重新处理",
 }
@@ -75,4 +76,7 @@ def resident_message(topic: str, payload: dict[str, Any]) -> tuple[str, str] | N
     said = payload.get("note") or payload.get("comment") or payload.get("body")
     if said:
         body += f"\n{str(said)[:500]}"
+    if isinstance(payload.get("guide_id"), int):  # a reply that links a 办事指南
+        title_of = str(payload.get("guide_title", ""))[:100]
+        body += f"\n办事指南：《{title_of}》 /guides/{payload['guide_id']}"
     return title, body

@@ -51,7 +51,7 @@ async def test_secretary_approves_follows_a_vote_and_closes_it(
         async with app.run_test(size=(120, 40)) as pilot:
             await sign_in(pilot, world.staff["secretary"].username, PASSWORD)
             await until(pilot, lambda: app.me is not None, "signed in")
-            await pilot.press("f7")
+            await pilot.press("f8")
             await settled(pilot, ProjectsScreen)
             board = app.screen
             table = board.query_one("#projects-table")
@@ -116,6 +116,6 @@ async def test_a_worker_sees_no_approve_and_an_officer_has_no_projects_desk(
         await sign_in(pilot, world.staff["officer"].username, PASSWORD)
         await until(pilot, lambda: app.me is not None, "signed in")
         assert "projects" not in [m.mode for m in app.allowed_modes()]
-        await pilot.press("f7")
+        await pilot.press("f8")
         await pilot.pause()
         assert not isinstance(app.screen, ProjectsScreen)
