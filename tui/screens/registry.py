@@ -31,6 +31,7 @@ def _modes() -> list[WorkMode]:
     from tui.screens.guides import GuidesScreen
     from tui.screens.kpi import KpiScreen
     from tui.screens.ops import OpsScreen
+    from tui.screens.projects import ProjectsScreen
     from tui.screens.rota import RotaScreen
     from tui.screens.visits import VisitsScreen
 
@@ -50,6 +51,13 @@ def _modes() -> list[WorkMode]:
             frozenset({"secretary", "street_dispatcher", "admin"}),
         ),
         WorkMode("f8", "guides", "Guides 办事指南", GuidesScreen),
+        WorkMode(
+            "f9",
+            "projects",
+            "Projects 自治",
+            ProjectsScreen,
+            frozenset({"worker", "secretary", "street_dispatcher", "admin"}),
+        ),
     ]
 
 
@@ -62,6 +70,7 @@ def help_sections() -> list[tuple[str, type[Screen[Any]]]]:
     from tui.screens.detail import DetailScreen
     from tui.screens.forms import Form
     from tui.screens.photos import PhotoViewer
+    from tui.screens.project import ProjectScreen
     from tui.screens.rota_forms import SwapsScreen
 
     sections: list[tuple[str, type[Screen[Any]]]] = [("Sign-in 登录", LoginScreen)]
@@ -73,5 +82,7 @@ def help_sections() -> list[tuple[str, type[Screen[Any]]]]:
                 sections.append(("Photos 照片", PhotoViewer))
             if m.mode == "rota":
                 sections.append(("Swap requests 换班申请", SwapsScreen))
+            if m.mode == "projects":
+                sections.append(("Project 项目", ProjectScreen))
     sections.append(("Forms 表单", Form))
     return sections
