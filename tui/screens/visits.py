@@ -126,15 +126,31 @@ class VisitsScreen(LinliScreen):
                     f"{plan.capacity} · left after: overdue {plan.overdue_left}, "
                     f"due {plan.due_left}"
                 )
+                if not plan.items:
+                    heading = (
+                        f"Nothing planned for {plan.day} 今日无计划 — press p for the next 7 days"
+                    )
                 self.post_message(DueArrived(plan.items, heading))
             else:
                 due = await self.client.due(DueQuery(within_days=7))
                 heading = (
                     f"Due within 7 days 待走访 · overdue 超期 {due.overdue} · due 到期 {due.due}"
                 )
+                if not due.items:
+                    heading = await self.nothing_due()
                 self.post_message(DueArrived(due.items, heading))
         except ApiError as exc:
             self.post_message(ActionDone(self.failed(exc), ok=False))
+
+    async def nothing_due(self) -> str:
+        """An empty round: say when the next household comes due, and what to do now."""
+        ahead = await self.client.due(DueQuery(within_days=90, limit=1))
+        if ahead.items:
+            return (
+                f"No visits due within 7 days 暂无待走访 — next due on "
+                f"{ahead.items[0].next_due:%Y-%m-%d}; press c for coverage"
+            )
+        return "No visits due 暂无待走访 — no household in your grids comes due in 90 days"
 
     def on_due_arrived(self, msg: DueArrived) -> None:
         self.items = msg.items
