@@ -22,6 +22,7 @@ from server.auth.scope import ScopeRules, get_scoped, scoped
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.models.geo import Community, Household, Street
 from server.models.people import Department, ResidentHousehold, Role, Staff
+from server.services import standing
 from server.services.audit import audit
 
 COMMUNITY_RULES = ScopeRules(
@@ -161,6 +162,7 @@ async def update_staff(p: Principal, staff_id: int, data: StaffUpdate) -> StaffP
             await s.save(using_db=conn, update_fields=changed)
             fields = [c.replace("password_hash", "password") for c in changed]
             await audit(p, "staff.update", "staff", s.id, {"fields": fields}, using_db=conn)
+    await standing.staff_changed(s.id)  # every worker sees the change from now
     return _staff(s)
 
 
