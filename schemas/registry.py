@@ -156,11 +156,15 @@ class ImportRow(BaseModel):
 
 
 class ImportReport(BaseModel):
-    dry_run: bool
+    dry_run: bool = Field(description="true: only checked, nothing was written")
+    written: bool = Field(description="whether this request wrote anything")
+    message: str = Field(description="what happened, in one sentence for the person importing")
     rows: int
     ok: int
     errors: int
     skipped: int
-    households_created: int
-    members_created: int
+    households_created: int = Field(description="households written (0 on a dry run)")
+    members_created: int = Field(description="people written (0 on a dry run)")
+    households_to_create: int = Field(description="households a real run writes from this sheet")
+    members_to_create: int = Field(description="people a real run writes from this sheet")
     results: list[ImportRow]
