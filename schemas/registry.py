@@ -168,3 +168,25 @@ class ImportReport(BaseModel):
     households_to_create: int = Field(description="households a real run writes from this sheet")
     members_to_create: int = Field(description="people a real run writes from this sheet")
     results: list[ImportRow]
+
+
+class HouseholdReadsQuery(Strict):
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class HouseholdRead(BaseModel):
+    """One time a staff member read the household's personal data."""
+
+    at: datetime
+    staff_id: int | None
+    staff_name: str = Field(description="who read it, as their colleagues know them")
+    role: str
+    action: str = Field(description="the audited action, e.g. household.read")
+    why: str = Field(description="what the read was for, in words")
+
+
+class HouseholdReads(BaseModel):
+    """Who read this household's record (个人信息查阅记录), newest first."""
+
+    household_id: int
+    items: list[HouseholdRead]
