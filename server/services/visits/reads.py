@@ -38,8 +38,7 @@ _PG = {
     "visit_of": "a.detail ->> 'household_id' = $3",
 }
 _SQLITE = {
-    "in_list": "EXISTS (SELECT 1 FROM json_each(a.detail, '$.household_ids') j "
-    "WHERE j.value = $2)",
+    "in_list": "EXISTS (SELECT 1 FROM json_each(a.detail, '$.household_ids') j WHERE j.value = $2)",
     "visit_of": "CAST(json_extract(a.detail, '$.household_id') AS TEXT) = $3",
 }
 PURPOSE = {
