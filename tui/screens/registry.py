@@ -60,6 +60,7 @@ def help_sections(modes: set[str] | None = None) -> list[tuple[str, type[Screen[
     desks among them (the ones this person may open) and no sign-in."""
     from tui.screens.detail import DetailScreen
     from tui.screens.forms import Form
+    from tui.screens.household import HouseholdScreen
     from tui.screens.photos import PhotoViewer
     from tui.screens.rota_forms import SwapsScreen
 
@@ -74,5 +75,7 @@ def help_sections(modes: set[str] | None = None) -> list[tuple[str, type[Screen[
                 sections.append(("Photos 照片", PhotoViewer))
             if m.mode == "rota":
                 sections.append(("Swap requests 换班申请", SwapsScreen))
+            if m.mode == "visits":
+                sections.append(("Household 户档", HouseholdScreen))
     sections.append(("Forms 表单", Form))
     return sections
