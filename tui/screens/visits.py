@@ -154,7 +154,7 @@ class VisitsScreen(LinliScreen):
                 f"No visits due within 7 days 暂无待走访 — next due on "
                 f"{ahead.items[0].next_due:%Y-%m-%d}; press c for coverage"
             )
-        return "No visits due 暂无待走访 — no household in your grids comes due in 90 days"
+        return "No visits due 暂无待走访 — none in your grids for 90 days; press c for coverage"
 
     def on_due_arrived(self, msg: DueArrived) -> None:
         self.items = msg.items
