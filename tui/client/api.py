@@ -15,6 +15,7 @@ from schemas.guides import (
 )
 from schemas.kpi import KpiExportQuery, KpiQuery, KpiReport
 from schemas.notify import DeliveryPage, DeliveryPublic, DeliveryQuery, QueueStats
+from schemas.registry import HouseholdDetail, HouseholdReads
 from schemas.reports import (
     AssignIn,
     CategoryOut,
@@ -184,6 +185,14 @@ class LinliClient(HttpClient):
     # -- visits ----------------------------------------------------------------
     async def due(self, q: DueQuery) -> DueList:
         out: DueList = await self.get("/visits/due", DueList, **q.model_dump(exclude_none=True))
+        return out
+
+    async def household(self, household_id: int) -> HouseholdDetail:
+        out: HouseholdDetail = await self.get(f"/households/{household_id}", HouseholdDetail)
+        return out
+
+    async def household_reads(self, household_id: int) -> HouseholdReads:
+        out: HouseholdReads = await self.get(f"/households/{household_id}/reads", HouseholdReads)
         return out
 
     async def day_plan(self, q: DayPlanQuery) -> DayPlan:

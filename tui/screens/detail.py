@@ -45,10 +45,28 @@ def accept_move(owner_id: int | None, me_id: int) -> TransitionIn:
     return TransitionIn(move="accept" if owner_id == me_id else "claim")
 
 
+MANAGERS = frozenset({"secretary", "street_dispatcher", "admin"})
+OFFICER = frozenset({"department_officer"})
+NOT_OFFICER = frozenset({"worker", "secretary", "street_dispatcher", "admin"})
+
+
 class DetailScreen(LinliScreen):
     """Esc returns to the board; the outcome line says what the last action did."""
 
+    # Keys only some roles can use (the rest also depend on the report, see check_action).
+    ROLE_ACTIONS: ClassVar[dict[str, frozenset[str]]] = {
+        "reassign": MANAGERS,
+        "leg_accept": OFFICER,
+        "leg_report": OFFICER,
+        **{
+            a: NOT_OFFICER
+            for a in ("accept", "dispatch", "resolve", "follow_up", "merge", "reject", "reopen")
+        },
+    }
+
     BINDINGS: ClassVar[list[BindingType]] = [
+        # In the order a matter moves, so the footer keeps the likeliest keys when it is
+        # short of room (it drops whole hints from the end); all are in the help.
         Binding("escape", "app.pop_screen", "Back"),
         Binding("a", "accept", "Accept 受理"),
         Binding("d", "dispatch", "Dispatch 派单"),
@@ -56,19 +74,19 @@ class DetailScreen(LinliScreen):
         Binding("g", "start", "Start 处置"),
         Binding("v", "resolve", "Resolve 办理"),
         Binding("h", "follow_up", "回访+close 办结"),
-        Binding("n", "note", "Note 内部"),
+        Binding("j", "reject", "Reject 退回"),
+        Binding("k", "leg_accept", "Leg accept 部门受理"),
+        Binding("b", "leg_report", "Report back 反馈"),
         Binding("c", "reply", "Reply 回复"),
+        Binding("n", "note", "Note 内部"),
+        Binding("o", "reassign", "Reassign 改派"),
+        Binding("m", "merge", "Merge 合并"),
+        Binding("u", "reopen", "Reopen 重开"),
+        Binding("e", "escalate", "Escalate 约请/联席"),
+        Binding("p", "reclassify", "Priority/category"),
         Binding("l", "reply_guide", "Reply+guide 附指南"),
         Binding("t", "dispatch_handler", "To handler 直派责任单位"),
         Binding("T", "correct_handler", "Correct handler 更正责任单位"),
-        Binding("o", "reassign", "Reassign 改派"),
-        Binding("p", "reclassify", "Priority/category"),
-        Binding("m", "merge", "Merge 合并"),
-        Binding("j", "reject", "Reject+refer 退回"),
-        Binding("e", "escalate", "Escalate 约请/联席"),
-        Binding("u", "reopen", "Reopen 重开"),
-        Binding("k", "leg_accept", "Leg accept 部门受理"),
-        Binding("b", "leg_report", "Report back 反馈"),
         Binding("i", "photos", "Photos 照片"),
         Binding("r", "reload", "Reload"),
     ]
@@ -135,7 +153,7 @@ class DetailScreen(LinliScreen):
         if action == "correct_handler":
             return self.me.role != "department_officer"
         if action == "reassign":
-            return self.me.role in ("secretary", "street_dispatcher", "admin")
+            return self.me.role in MANAGERS
         return True
 
     def _live_legs(self) -> list[LegOut]:

@@ -65,17 +65,21 @@ WORK_MODES: list[WorkMode] = _modes()
 SCREENS: dict[str, Callable[[], Screen[None]]] = {m.mode: m.screen for m in WORK_MODES}
 
 
-def help_sections() -> list[tuple[str, type[Screen[Any]]]]:
-    """Each screen's own keys, in the order a person meets them."""
+def help_sections(modes: set[str] | None = None) -> list[tuple[str, type[Screen[Any]]]]:
+    """Each screen's own keys, in the order a person meets them; with ``modes``, only the
+    desks among them (the ones this person may open) and no sign-in."""
     from tui.screens.detail import DetailScreen
     from tui.screens.forms import Form
+    from tui.screens.household import HouseholdScreen
     from tui.screens.photos import PhotoViewer
     from tui.screens.project import ProjectScreen
     from tui.screens.rota_forms import SwapsScreen
 
-    sections: list[tuple[str, type[Screen[Any]]]] = [("Sign-in 登录", LoginScreen)]
+    sections: list[tuple[str, type[Screen[Any]]]] = []
+    if modes is None:
+        sections.append(("Sign-in 登录", LoginScreen))
     for m in WORK_MODES:
-        if isinstance(m.screen, type):
+        if isinstance(m.screen, type) and (modes is None or m.mode in modes):
             sections.append((m.label, m.screen))
             if m.mode == "board":
                 sections.append(("Report detail 工单详情", DetailScreen))
@@ -84,5 +88,7 @@ def help_sections() -> list[tuple[str, type[Screen[Any]]]]:
                 sections.append(("Swap requests 换班申请", SwapsScreen))
             if m.mode == "projects":
                 sections.append(("Project 项目", ProjectScreen))
+            if m.mode == "visits":
+                sections.append(("Household 户档", HouseholdScreen))
     sections.append(("Forms 表单", Form))
     return sections

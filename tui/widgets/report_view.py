@@ -12,7 +12,13 @@ from rich.text import Text
 
 from schemas.guides import HandledBy
 from schemas.reports import ReportStaff, TimelineEvent
-from tui.widgets.cells import STATUS, countdown_text, priority_text, status_text
+from tui.widgets.cells import (
+    STATUS,
+    countdown_text,
+    leg_status_text,
+    priority_text,
+    status_text,
+)
 from tui.widgets.report_table import Labels
 
 KIND = {
@@ -168,14 +174,15 @@ def report_body(
         parts.append(Text(f"合并到 merged into #{r.merged_into}", style="yellow"))
     if r.legs:
         legs = Table(title="派单 Dispatch legs", expand=True, title_justify="left", box=None)
-        for col in ("部门", "状态", "时限", "结果"):
+        for col in ("部门", "状态", "时限", "派单要求", "结果"):
             legs.add_column(col, overflow="fold")
         for leg in r.legs:
             legs.add_row(
                 leg.department_name,
-                leg.status,
+                leg_status_text(leg.status),
                 countdown_text(None if leg.reported_at else leg.due_at, now),
-                leg.result or leg.instructions or "",
+                Text(leg.instructions or "—", style="dim"),
+                Text(leg.result) if leg.result else Text("待反馈", style="dim"),
             )
         parts.append(legs)
     for m in r.meetings:
