@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import Id, Strict
+from schemas.common import Id, Strict, Timestamp
 
 
 class MemberIn(Strict):
@@ -53,8 +53,8 @@ class HouseholdPatch(Strict):
 class ScheduleOut(BaseModel):
     cadence_days: int
     next_due: date
-    last_met_at: datetime | None
-    last_attempt_at: datetime | None
+    last_met_at: Timestamp | None
+    last_attempt_at: Timestamp | None
     moved_away: bool
 
 
