@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Annotated, Any, get_args
 
 import annotated_types as at
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -46,6 +47,35 @@ _BOUNDS = (at.Ge, at.Gt, at.Le, at.Lt, at.Interval)
 # unchanged, so a documented length means the same before and after trimming) and
 # without NUL, which PostgreSQL cannot store.
 TRIMMED = r"^([^\s\x00]([^\x00]*[^\s\x00])?)?$"
+
+
+def _wall_clock(value: time) -> time:
+    """A desk's or shift's time of day is local wall-clock time in whole minutes: an offset
+    would have to be converted to a zone the row does not know, and seconds would be cut
+    off by the HH:MM the rows store, so both are refused rather than silently changed."""
+    if value.tzinfo is not None:
+        raise ValueError("a time of day is local wall-clock time: leave out the UTC offset")
+    if value.second or value.microsecond:
+        raise ValueError("a time of day is given in whole minutes (HH:MM)")
+    return value
+
+
+# JSON Schema's "format: time" is RFC 3339's full-time, which requires an offset; these
+# times have none, so the document gives their exact shape instead. Answers write
+# "HH:MM:00"; requests may also send "HH:MM".
+WALL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:00)?$"
+WallTime = Annotated[
+    time,
+    AfterValidator(_wall_clock),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": WALL_TIME_PATTERN,
+            "description": "local wall-clock time in whole minutes, without an offset",
+            "examples": ["08:30:00"],
+        }
+    ),
+]
 
 
 def _has_nul(value: Any) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -42,12 +42,25 @@ class HouseholdCreate(Strict):
     members: list[MemberIn] = Field(default_factory=list, max_length=30)
 
 
+def _drop_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _unless_sent(**bounds: Any) -> Any:
+    """A patch field that changes only when sent and cannot be sent as null: its type
+    has no None, the None default only marks it unsent (and is not documented)."""
+    return Field(default=None, json_schema_extra=_drop_default, **bounds)
+
+
 class HouseholdPatch(Strict):
-    unit: str | None = Field(default=None, max_length=16)
-    floor: int | None = Field(default=None, ge=-5, le=200)
-    room: str | None = Field(default=None, min_length=1, max_length=16)
-    notes: str | None = Field(default=None, max_length=2000)
-    groups: list[str] | None = Field(default=None, max_length=20)
+    """Only the fields sent change. None of them is cleared with null: a household always
+    has a floor and a room, and an empty unit, notes or groups are "" or []."""
+
+    unit: str = _unless_sent(max_length=16)
+    floor: int = _unless_sent(ge=-5, le=200)
+    room: str = _unless_sent(min_length=1, max_length=16)
+    notes: str = _unless_sent(max_length=2000)
+    groups: list[str] = _unless_sent(max_length=20)
 
 
 class ScheduleOut(BaseModel):

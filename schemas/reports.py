@@ -8,15 +8,16 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from schemas.common import Id, Strict, Timestamp
+from schemas.guides import GuideLink, HandledBy
 
 PriorityName = Literal["low", "normal", "high", "urgent"]
 StatusName = Literal[
     "submitted", "accepted", "dispatched", "in_progress", "waiting",
-    "resolved", "closed", "rejected", "merged", "reopened",
+    "resolved", "closed", "rejected", "merged", "reopened", "withdrawn",
 ]  # fmt: skip
 MoveName = Literal[
     "claim", "accept", "dispatch", "start", "wait", "resume", "resolve",
-    "close", "confirm", "not_fixed", "reopen", "reject", "merge",
+    "close", "confirm", "not_fixed", "reopen", "reject", "merge", "withdraw", "recall",
 ]  # fmt: skip
 TabName = Literal["new", "mine", "overdue", "department", "all"]
 
@@ -75,6 +76,7 @@ class TimelineEvent(BaseModel):
     public: bool = True
     actor: str = Field(description="who acted, as residents may see it")
     actor_id: int | None = Field(default=None, description="staff view only")
+    guide: GuideLink | None = Field(default=None, description="a 办事指南 the reply links to")
 
 
 class ReportPublic(BaseModel):
@@ -98,6 +100,7 @@ class ReportPublic(BaseModel):
     rating: int | None
     is_mine: bool
     timeline: list[TimelineEvent] = []
+    handled_by: HandledBy | None = Field(default=None, description="who handles it (责任清单)")
 
 
 class LegOut(BaseModel):
@@ -156,6 +159,9 @@ class ReportStaff(ReportRow):
     accept_due: Timestamp | None
     respond_due: Timestamp | None
     resolve_due: Timestamp | None
+    follow_up_due: Timestamp | None = Field(
+        default=None, description="回访: when the owner must have called the resident back"
+    )
     resolved_at: Timestamp | None
     closed_at: Timestamp | None
     merged_into: int | None
@@ -167,6 +173,7 @@ class ReportStaff(ReportRow):
     meetings: list[MeetingOut] = []
     timeline: list[TimelineEvent] = []
     allowed_moves: list[str] = []
+    handled_by: HandledBy | None = Field(default=None, description="who handles it (责任清单)")
 
 
 class TabCounts(BaseModel):
@@ -218,9 +225,22 @@ class TransitionIn(Strict):
     survivor_id: Id | None = Field(default=None, description="merge: the report kept")
 
 
+class WithdrawIn(Strict):
+    reason: str = Field(min_length=1, max_length=1000, description="why it is no longer needed")
+
+
+class RecallIn(Strict):
+    reason: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="why the leg is recalled (the department is told)",
+    )
+
+
 class CommentIn(Strict):
     text: str = Field(min_length=1, max_length=1000)
     public: bool = Field(default=True, description="staff: false makes an internal note")
+    guide_id: Id | None = Field(default=None, description="staff: a 办事指南 the reply links to")
 
 
 class ConfirmIn(Strict):

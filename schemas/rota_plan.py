@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from schemas.common import Strict, Timestamp
+from schemas.common import Strict, Timestamp, WallTime
 from schemas.rota import PostKind
 
 
@@ -88,8 +88,8 @@ class GridShift(BaseModel):
     id: int
     code: str
     name: str
-    start: time
-    end: time
+    start: WallTime
+    end: WallTime
 
 
 class StreetDraftItem(BaseModel):

@@ -21,7 +21,7 @@ from server.jobs import install_jobs
 from server.notify.live import LiveHub
 from server.notify.wechat import WeChatGateway
 from server.rota.pool import configure as configure_solver_pool
-from server.rota.pool import shutdown_pool
+from server.rota.pool import stop_solves
 from server.services import standing
 from server.services.auth import AuthService, LoginPolicy
 from server.services.open311_keys import Open311Keys
@@ -74,7 +74,7 @@ def create_app(
         prefix=settings.redis_prefix,
         max_connections=settings.redis_max_connections,
     )
-    configure_solver_pool(settings.rota_processes)
+    configure_solver_pool(settings.rota_solvers)
     use_broker(app.ctx.broker)  # the on-duty cache lives in the broker, shared by workers
     standing.use_broker(app.ctx.broker)  # so does every caller's standing (staff row, sign-in)
     app.ctx.auth = AuthService(
@@ -128,7 +128,7 @@ def create_app(
             await close_db()
             await app.ctx.broker.close()
             app.ctx.wechat.close()
-        shutdown_pool()
+        await stop_solves()
 
     return app
 

@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable
+from time import perf_counter
 from typing import TYPE_CHECKING
 
 from server.config import Settings
@@ -29,8 +30,10 @@ async def _migrate_and_seed(settings: Settings, seed: bool) -> None:
             if settings.linli_env == "production":
                 print("empty database; not seeding demo data in production")
                 return
+            started = perf_counter()
             logins = await seed_demo()
-            print("\nDemo street seeded. Sign in to the staff terminal (make tui) with:")
+            took = perf_counter() - started
+            print(f"\nDemo street seeded in {took:.1f} s. Sign in to the terminal (make tui) with:")
             print(f"  password for every account: {DEMO_PASSWORD}")
             for login in logins:
                 print(f"  {login.username:<18} {login.role:<20} {login.scope}")

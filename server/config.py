@@ -40,7 +40,18 @@ def default_templates() -> dict[str, dict[str, Any]]:
         "report.status_changed": entry("您反映的事项有新进展"),
         "report.commented": entry("工作人员回复了您的反映"),
         "report.merged": entry("已与相同问题合并处理"),
+        **governance_templates(),
     }
+
+
+def governance_templates() -> dict[str, dict[str, Any]]:
+    """Meeting and vote notices to the households of a building project."""
+    notice = {
+        "template_id": "linli-governance-notice",
+        "page": "pages/governance/project?id={project_id}",
+        "fields": {"thing1": "title", "time2": "starts_at", "thing3": "place", "thing4": "note"},
+    }
+    return {"meeting.called": notice, "vote.opened": notice, "vote.closed": notice}
 
 
 class ConfigError(RuntimeError):
@@ -112,8 +123,8 @@ class Settings(BaseSettings):
     login_lockout_seconds: int = 15 * 60
     login_ip_max_failures: int = 30
 
-    # Rota solving: processes in the solver pool (0 = one per core).
-    rota_processes: int = Field(default=0, ge=0, le=64)
+    # Rota solving: solves at once per server process, each in a thread (0 = one per core).
+    rota_solvers: int = Field(default=0, ge=0, le=64)
 
     # Visits: how many households a worker can visit in a day (the day plan's default),
     # and the largest registry file an import accepts.

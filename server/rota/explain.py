@@ -9,6 +9,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
+from server.rota import running
 from server.rota.demand import demands, granularity
 from server.rota.model import RotaModel, fairness_group
 from server.rota.problem import Conflict, MissedGoal, Placed, Problem, day_label, hhmm
@@ -107,7 +108,7 @@ def _core(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = limit
     solver.parameters.num_workers = 1
-    if solver.solve(m) != cp_model.INFEASIBLE:
+    if running.search(solver, m) != cp_model.INFEASIBLE:
         return None
     found = set(solver.sufficient_assumptions_for_infeasibility())
     return [lit for lit in lits if lit.index in found]

@@ -10,6 +10,7 @@ import time
 
 from ortools.sat.python import cp_model
 
+from server.rota import running
 from server.rota.check import violations
 from server.rota.explain import conflicting_rules, missed_goals, precheck
 from server.rota.greedy import greedy_rota
@@ -66,7 +67,7 @@ def solve(p: Problem) -> Solution:
         _hint(rm, set(p.previous))
         rm.m.minimize(rm.changes)
         solver = _solver(p, p.time_limit / 2)
-        status = solver.solve(rm.m)
+        status = running.search(solver, rm.m)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _explain_failure(p, status, started)
         changes = int(solver.objective_value)
@@ -76,7 +77,7 @@ def solve(p: Problem) -> Solution:
         rm.m.add(rm.changes <= changes)
     rm.m.minimize(rm.soft)
     solver = _solver(p, p.time_limit - (time.monotonic() - started))
-    status = solver.solve(rm.m)
+    status = running.search(solver, rm.m)
     if status == cp_model.UNKNOWN:
         fallback = _fallback(rm, p, started)
         if fallback is not None:

@@ -29,9 +29,40 @@ def test_postgres_urls_use_the_lean_pool_connection() -> None:
     assert PooledConnection.get_reset_query(object()) == ""  # type: ignore[arg-type]
 
 
-def test_sqlite_urls_stay_urls() -> None:
-    conf = tortoise_config("sqlite:///tmp/x.sqlite3")
-    assert conf["connections"]["default"].startswith("sqlite:///tmp/x.sqlite3?busy_timeout=")
+def test_sqlite_waits_for_the_lock_and_writes_begin_immediate() -> None:
+    conf = tortoise_config("sqlite:///tmp/x.sqlite3")["connections"]["default"]
+    assert conf["engine"] == "server.sqlite_engine"
+    assert conf["credentials"]["file_path"] == "/tmp/x.sqlite3"
+    assert conf["credentials"]["journal_mode"] == "WAL"
+    assert int(conf["credentials"]["busy_timeout"]) >= 5000
+
+
+async def test_a_write_transaction_holds_the_write_lock_from_its_begin(tmp_path: Path) -> None:
+    """A second connection cannot take the write lock while a transaction that has only
+    read is open: the transaction took it at BEGIN (a deferred one would not have)."""
+    import sqlite3
+
+    from server.sqlite_engine import ImmediateSqliteClient, ImmediateTransactionWrapper
+
+    path = tmp_path / "lock.sqlite3"
+    client = ImmediateSqliteClient(str(path), connection_name="default", busy_timeout=0)
+    await client.create_connection(with_db=True)
+    try:
+        await client.execute_script("CREATE TABLE t (x INTEGER)")
+        # What the client's transaction context runs on entry.
+        assert isinstance(client._in_transaction().connection, ImmediateTransactionWrapper)
+        tx = ImmediateTransactionWrapper(client)
+        await tx.begin()
+        await tx.execute_query("SELECT count(*) FROM t")
+        other = sqlite3.connect(path, timeout=0)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
+        await tx.rollback()
+    finally:
+        await client.close()
 
 
 @pytest.mark.parametrize("path", sorted(SERVER.rglob("*.py")), ids=lambda p: p.name)

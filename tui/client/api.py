@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from schemas.directory import CommunityPublic, DepartmentPublic, StaffPublic
+from schemas.kpi import KpiExportQuery, KpiQuery, KpiReport
 from schemas.notify import DeliveryPage, DeliveryPublic, DeliveryQuery, QueueStats
 from schemas.reports import (
     AssignIn,
@@ -13,6 +16,7 @@ from schemas.reports import (
     LegReportIn,
     MeetingIn,
     QueueQuery,
+    RecallIn,
     ReportPage,
     ReportPatch,
     ReportStaff,
@@ -117,6 +121,9 @@ class LinliClient(HttpClient):
     async def report_leg(self, report_id: int, leg_id: int, body: LegReportIn) -> ReportStaff:
         return await self._staff("POST", f"{_TRIAGE}/{report_id}/legs/{leg_id}/report", body)
 
+    async def recall_leg(self, report_id: int, leg_id: int, body: RecallIn) -> ReportStaff:
+        return await self._staff("POST", f"{_TRIAGE}/{report_id}/legs/{leg_id}/recall", body)
+
     async def meeting(self, report_id: int, body: MeetingIn) -> ReportStaff:
         return await self._staff("POST", f"{_TRIAGE}/{report_id}/meetings", body)
 
@@ -161,6 +168,15 @@ class LinliClient(HttpClient):
             "/visits/coverage", Coverage, **q.model_dump(exclude_none=True)
         )
         return out
+
+    # -- 考核 -------------------------------------------------------------------
+    async def kpi(self, q: KpiQuery) -> KpiReport:
+        out: KpiReport = await self.get("/kpi/", KpiReport, **q.model_dump(mode="json"))
+        return out
+
+    async def kpi_export(self, q: KpiExportQuery) -> bytes:
+        args = {k: v for k, v in q.model_dump(mode="json").items() if v is not None}
+        return await self.get_bytes(f"/kpi/export?{urlencode(args)}")
 
     # -- rota --------------------------------------------------------------------
     async def rotas(self, community_id: int) -> RotaPage:

@@ -250,7 +250,7 @@ class BoardScreen(LinliScreen):
 
     def belongs(self, row: ReportRow) -> bool:
         """Whether a changed row still fits this tab; the server decides on reload."""
-        terminal = row.status in ("closed", "rejected", "merged")
+        terminal = row.status in ("closed", "rejected", "merged", "withdrawn")
         if self.tab == "new":
             return row.status == "submitted"
         if self.tab == "mine":

@@ -11,12 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from schemas.reports import CommentIn, ReportStaff, TransitionIn
+from schemas.reports import CommentIn, LegOut, ReportStaff, TransitionIn
 from tui.client import ApiError
 from tui.messages import ActionDone, ReportArrived
 from tui.screens.base import LinliScreen
 from tui.screens.forms import AssignForm, MergeForm, NoteForm, PatchForm
-from tui.screens.handoff_forms import DispatchForm, LegReportForm, MeetingForm
+from tui.screens.handoff_forms import DispatchForm, LegReportForm, MeetingForm, RecallForm
 from tui.screens.photos import PhotoViewer
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
@@ -50,6 +50,7 @@ class DetailScreen(LinliScreen):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("a", "accept", "Accept 受理"),
         Binding("d", "dispatch", "Dispatch 派单"),
+        Binding("x", "recall", "Recall leg 撤回派单"),
         Binding("g", "start", "Start 处置"),
         Binding("v", "resolve", "Resolve 办理"),
         Binding("h", "follow_up", "回访+close 办结"),
@@ -119,11 +120,18 @@ class DetailScreen(LinliScreen):
             return action in ("pop_screen", "reload")
         if action in MOVE_OF:
             return any(m in self.report.allowed_moves for m in MOVE_OF[action])
+        if action == "recall":
+            return "recall" in self.report.allowed_moves and bool(self._live_legs())
         if action in ("leg_accept", "leg_report"):
             return self._my_leg(action) is not None
         if action == "reassign":
             return self.me.role in ("secretary", "street_dispatcher", "admin")
         return True
+
+    def _live_legs(self) -> list[LegOut]:
+        if self.report is None:
+            return []
+        return [x for x in self.report.legs if x.status in ("pending", "accepted", "working")]
 
     def _my_leg(self, action: str) -> int | None:
         if self.report is None or self.me.role != "department_officer":
@@ -153,6 +161,8 @@ class DetailScreen(LinliScreen):
         details = exc.details if isinstance(exc.details, dict) else {}
         if allowed := details.get("allowed"):
             text += f" — possible now: {', '.join(allowed)}"
+        if exc.code == "legs_pending":
+            text += " — wait for their report-back, or x recalls a leg 撤回"
         return text
 
     def _move(self, move: str, note: str | None, done: str) -> None:
@@ -265,6 +275,23 @@ class DetailScreen(LinliScreen):
             self.act(lambda: self.client.dispatch(self.report_id, body), f"Dispatched to {where}")
 
         self.app.push_screen(DispatchForm(self.labels), got)
+
+    def action_recall(self) -> None:
+        legs = self._live_legs()
+        if not legs:
+            return
+
+        def got(picked: Any) -> None:
+            if picked is None:
+                return
+            leg_id, body = picked
+            name = next(x.department_name for x in legs if x.id == leg_id)
+            self.act(
+                lambda: self.client.recall_leg(self.report_id, leg_id, body),
+                f"Recalled from {name}; you keep the matter 已撤回派单",
+            )
+
+        self.app.push_screen(RecallForm(legs), got)
 
     def action_escalate(self) -> None:
         def got(body: Any) -> None:

@@ -21,12 +21,14 @@ class WorkMode:
 
 
 ROTA_ROLES = frozenset({"worker", "secretary", "admin"})
+KPI_ROLES = frozenset({"secretary", "street_dispatcher", "admin"})
 
 
 def _modes() -> list[WorkMode]:
     # Imported here so a screen module can import the registry without a cycle.
     from tui.screens.activity import ActivityScreen
     from tui.screens.board import BoardScreen
+    from tui.screens.kpi import KpiScreen
     from tui.screens.ops import OpsScreen
     from tui.screens.rota import RotaScreen
     from tui.screens.visits import VisitsScreen
@@ -39,6 +41,13 @@ def _modes() -> list[WorkMode]:
         WorkMode("f4", "visits", "Visits 走访", VisitsScreen, frozenset({"worker", "secretary"})),
         WorkMode("f5", "ops", "Notify 通知运维", OpsScreen, frozenset({"secretary", "admin"})),
         WorkMode("f6", "activity", "Activity 动态", ActivityScreen),
+        WorkMode(
+            "f7",
+            "kpi",
+            "考核 KPI",
+            KpiScreen,
+            frozenset({"secretary", "street_dispatcher", "admin"}),
+        ),
     ]
 
 

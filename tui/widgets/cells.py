@@ -23,6 +23,7 @@ STATUS = {
     "closed": ("已办结", "dim green"),
     "rejected": ("已退回", "dim"),
     "merged": ("已合并", "dim"),
+    "withdrawn": ("已撤回", "dim"),
     "reopened": ("重开", "bold yellow"),
 }
 

@@ -32,6 +32,8 @@ KIND = {
     "reject": "退回 rejected",
     "merge": "合并 merged",
     "merged_in": "并入 merged in",
+    "withdraw": "居民撤回 withdrawn",
+    "recall": "撤回派单 recalled",
     "comment": "回复 reply",
     "note": "内部备注 note",
     "leg_accepted": "部门受理 leg accepted",
@@ -116,9 +118,13 @@ def report_header(r: ReportStaff, labels: Labels, now: datetime) -> Text:
         "  ",
         priority_text(r.priority),
         f"  {labels.category(r.category)}  {labels.community(r.community_id)}",
-        f"  负责人 {labels.owner(r.owner_id)}  时限 ",
-        countdown_text(r.due_at, now, paused=r.paused),
+        f"  负责人 {labels.owner(r.owner_id)}  ",
     )
+    # Once resolved, what is left is the 回访 call-back, not the resolve deadline.
+    if r.status == "resolved" and r.follow_up_due is not None:
+        head.append_text(Text.assemble("回访 ", countdown_text(r.follow_up_due, now)))
+    else:
+        head.append_text(Text.assemble("时限 ", countdown_text(r.due_at, now, paused=r.paused)))
     if r.escalation_level:
         head.append(f"  升级 L{r.escalation_level}", style="bold red")
     return head

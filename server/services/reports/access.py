@@ -30,6 +30,20 @@ async def get_visible(p: Principal, report_id: int) -> Report:
     return await get_scoped(Report.all(), p, REPORT_SCOPE, id=report_id)
 
 
+async def visible_photo(p: Principal, report_id: int, sha: str) -> None:
+    """Raise NotFound unless ``sha`` is a photo of a report ``p`` sees, or of one of its
+    dispatch legs' report-backs."""
+    report = await get_visible(p, report_id)
+    if sha in report.photos:
+        return
+    for leg_photos in await DispatchLeg.filter(report_id=report.id).values_list(
+        "photos", flat=True
+    ):
+        if sha in (leg_photos or []):  # type: ignore[operator]
+            return
+    raise NotFound("photo not found")
+
+
 async def lock_visible(p: Principal, report_id: int, conn: BaseDBAsyncClient) -> Report:
     """The report, if in scope, with its row locked for the rest of the transaction."""
     await get_visible(p, report_id)

@@ -21,8 +21,7 @@ from server.domain.lifecycle import OPEN, Status
 from server.models.people import Role, Staff
 from server.models.reports import DispatchLeg, Escalation, LegStatus, Report
 from server.services.reports import catalogue, ownership, sla
-from server.services.reports.moves import governing_due
-from server.services.reports.records import record
+from server.services.reports.records import record, save_and_record
 from server.services.reports.sla import in_db_zone
 
 log = logging.getLogger("linli.reports.scheduler")
@@ -85,19 +84,17 @@ async def assign_waiting(now: datetime, tick: Tick) -> None:
                 continue
             await ownership.add_load(conn, chosen, r.priority.value, +1, at=now)
             clock = await sla.clock_for(r.community_id, using_db=conn)
-            r.owner_id, r.owner_since, r.updated_at = chosen, now, now
+            r.owner_id, r.owner_since = chosen, now
             # The accept clock starts when someone is there to accept.
             r.accept_due = clock.add(
                 now, timedelta(minutes=catalogue.budget(info, r.priority.value)[0])
             )
-            r.due_at = governing_due(r)
-            await r.save(using_db=conn)
-            await record(
-                r,
+            await save_and_record(
                 conn,
-                actor=None,
-                kind="assigned",
-                at=now,
+                r,
+                None,
+                "assigned",
+                now,
                 category_code=info.code,
                 topics=["report.assigned"],
                 data={"owner_id": chosen, "reason": reason},
@@ -165,15 +162,12 @@ async def pass_on(now: datetime, worker: str, tick: Tick) -> None:
                     await ownership.add_load(conn, previous, r.priority.value, -1)
                     await ownership.add_load(conn, chosen, r.priority.value, +1, at=now)
                     r.owner_id, r.owner_since = chosen, now
-                r.due_at = governing_due(r)
-                r.updated_at = now
-                await r.save(using_db=conn)
-                await record(
-                    r,
+                await save_and_record(
                     conn,
-                    actor=None,
-                    kind="passed_on",
-                    at=now,
+                    r,
+                    None,
+                    "passed_on",
+                    now,
                     category_code=info.code,
                     public=False,
                     topics=["report.assigned", "report.escalated"],
@@ -224,6 +218,8 @@ async def _escalate_one(rid: int, now: datetime, worker: str, tick: Tick) -> Non
             if r is None or r.status not in OPEN or r.paused_at is not None or r.due_at >= now:
                 return
             deadline = "respond" if r.first_response_at is None else "resolve"
+            if r.status == Status.resolved:
+                deadline = "follow_up"
             clock = await sla.clock_for(r.community_id, using_db=conn)
             level = 2 if now >= clock.add(r.due_at, STREET_AFTER) else 1
             if level <= r.escalation_level:
