@@ -161,3 +161,15 @@ async def test_401_says_how_to_authenticate(app: Sanic, client: httpx.AsyncClien
     assert world  # a signed-in caller is unaffected
     r = await client.get("/api/v1/auth/me", headers=auth(app, world.staff["worker"]))
     assert r.status_code == 200 and "www-authenticate" not in r.headers
+
+
+async def test_every_route_with_a_body_documents_413(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/api/v1/openapi.json")).json()
+    with_body = [
+        (path, method, op)
+        for path, ops in spec["paths"].items()
+        for method, op in ops.items()
+        if "requestBody" in op
+    ]
+    assert with_body
+    assert [(p, m) for p, m, op in with_body if "413" not in op["responses"]] == []
