@@ -97,3 +97,28 @@ async def test_invalidations_made_while_away_are_sent_on_recovery(
         assert await broker.get("standing:staff:7") is None
     finally:
         await broker.close()
+
+
+async def test_a_hung_redis_fails_reads_after_the_time_limit() -> None:
+    """A Redis that accepts connections and never answers: the pipelined reads give up
+    after the limit (one timer per connection) and the circuit opens."""
+    held: list[asyncio.StreamWriter] = []
+
+    def accept(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # keep the connection open, say nothing
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    broker = RedisBroker(f"redis://127.0.0.1:{port}/0", op_timeout=0.2)
+    try:
+        with pytest.raises(BrokerUnavailable):
+            await broker.get_many("a", "b")
+        assert broker.breaker.is_open
+        with pytest.raises(BrokerUnavailable):
+            await broker.get("a")  # at once, while the circuit is open
+    finally:
+        await broker.close()
+        for w in held:
+            w.close()
+        server.close()
+        await server.wait_closed()
