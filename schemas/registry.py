@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import Id, Strict
+from schemas.common import Id, Strict, Timestamp
 
 
 class MemberIn(Strict):
@@ -66,8 +66,8 @@ class HouseholdPatch(Strict):
 class ScheduleOut(BaseModel):
     cadence_days: int
     next_due: date
-    last_met_at: datetime | None
-    last_attempt_at: datetime | None
+    last_met_at: Timestamp | None
+    last_attempt_at: Timestamp | None
     moved_away: bool
 
 
@@ -177,7 +177,7 @@ class HouseholdReadsQuery(Strict):
 class HouseholdRead(BaseModel):
     """One time a staff member read the household's personal data."""
 
-    at: datetime
+    at: Timestamp
     staff_id: int | None
     staff_name: str = Field(description="who read it, as their colleagues know them")
     role: str

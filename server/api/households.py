@@ -22,6 +22,7 @@ from schemas.registry import (
     MemberPatch,
 )
 from schemas.visits import Timeline
+from server.api.limits import UPLOAD_MAX, body_limit
 from server.api.respond import no_content, send
 from server.api.validation import body, query, raw_body, returns
 from server.auth.access import access, staff
@@ -117,6 +118,7 @@ _TYPES = {"text/csv": _FILE, registry_io.XLSX_TYPE: _FILE}
 
 
 @bp.post("/import")
+@body_limit(UPLOAD_MAX)
 @staff(Role.secretary, Role.admin)
 @raw_body(_TYPES)
 @query(ImportQuery)

@@ -139,6 +139,7 @@ async def create_staff(p: Principal, data: StaffCreate) -> StaffPublic:
             await audit(p, "staff.create", "staff", s.id, {"role": data.role}, using_db=conn)
     except IntegrityError:
         raise Conflict("that username is taken", details={"username": data.username}) from None
+    await standing.staff_changed(s.id)  # no worker keeps an old "unknown" for this id
     return _staff(s)
 
 

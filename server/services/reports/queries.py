@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import orjson
 from tortoise import timezone
 from tortoise.expressions import Q
 from tortoise.functions import Count
@@ -30,7 +29,7 @@ from server.domain.geo import bounding_box, haversine_m
 from server.domain.lifecycle import OPEN, Status
 from server.models.people import Role
 from server.models.reports import Report
-from server.services.encoded import EncodedJson
+from server.services.encoded import EncodedJson, dumps
 from server.services.filters import given
 from server.services.kept import Kept
 from server.services.reports import catalogue, queue_pg
@@ -248,7 +247,7 @@ async def _read_page(
             "next_cursor": nxt,
             "counts": tab_counts.model_dump() if tab_counts else None,
         }
-        return EncodedJson(orjson.dumps(page, option=orjson.OPT_UTC_Z)), until
+        return EncodedJson(dumps(page)), until
     items = [row_view(r, codes, now) for r in rows]
     return ReportPage(items=items, next_cursor=nxt, counts=tab_counts), until
 

@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.timezone import get_default_timezone
 
+from schemas.common import rfc3339
 from schemas.visits import Coverage, CoverageRow, CoverageWeek, Timeline, TimelineEntry
 from server.auth.principal import Principal
 from server.auth.scope import ScopeRules, get_scoped, scoped
@@ -174,7 +175,7 @@ async def timeline(p: Principal, household_id: int, limit: int = 200) -> Timelin
                     "owner_id": r.owner_id,
                     "source": r.source,
                     "visit_id": found_on.get(r.id),
-                    "created_at": r.created_at.isoformat(),
+                    "created_at": rfc3339(r.created_at),
                 },
             )
         )

@@ -22,7 +22,7 @@ from server.auth.scope import ScopeRules, get_scoped
 from server.domain.visits import mask_phone, walking_key
 from server.models.people import Staff
 from server.services.audit import audit
-from server.services.encoded import EncodedJson
+from server.services.encoded import EncodedJson, dumps
 from server.services.kept import Kept
 from server.services.sql import rows
 from server.services.visits.schedule import community_zone
@@ -181,7 +181,7 @@ async def due_list(
             "due": len(items) - overdue,
             "items": items,
         }
-        kept = _Kept(stamp, EncodedJson(orjson.dumps(listed)), [i["household_id"] for i in items])
+        kept = _Kept(stamp, EncodedJson(dumps(listed)), [i["household_id"] for i in items])
         _kept.put(key, kept)
     await audit(
         p,
