@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from schemas.common import Id, Strict
+from schemas.common import Id, Strict, Timestamp
+from schemas.guides import GuideLink, HandledBy
 
 PriorityName = Literal["low", "normal", "high", "urgent"]
 StatusName = Literal[
     "submitted", "accepted", "dispatched", "in_progress", "waiting",
-    "resolved", "closed", "rejected", "merged", "reopened",
+    "resolved", "closed", "rejected", "merged", "reopened", "withdrawn",
 ]  # fmt: skip
 MoveName = Literal[
     "claim", "accept", "dispatch", "start", "wait", "resume", "resolve",
-    "close", "confirm", "not_fixed", "reopen", "reject", "merge",
+    "close", "confirm", "not_fixed", "reopen", "reject", "merge", "withdraw", "recall",
 ]  # fmt: skip
 TabName = Literal["new", "mine", "overdue", "department", "all"]
 
@@ -67,7 +68,7 @@ class PhotoOut(BaseModel):
 
 class TimelineEvent(BaseModel):
     id: int
-    at: datetime
+    at: Timestamp
     kind: str
     from_status: StatusName | None = None
     to_status: StatusName | None = None
@@ -75,6 +76,7 @@ class TimelineEvent(BaseModel):
     public: bool = True
     actor: str = Field(description="who acted, as residents may see it")
     actor_id: int | None = Field(default=None, description="staff view only")
+    guide: GuideLink | None = Field(default=None, description="a 办事指南 the reply links to")
 
 
 class ReportPublic(BaseModel):
@@ -90,14 +92,15 @@ class ReportPublic(BaseModel):
     owner_name: str | None
     photos: list[str]
     location: Location | None
-    created_at: datetime
-    updated_at: datetime
-    resolve_due: datetime | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    resolve_due: Timestamp | None
     merged_into: int | None
     reject_reason: str | None
     rating: int | None
     is_mine: bool
     timeline: list[TimelineEvent] = []
+    handled_by: HandledBy | None = Field(default=None, description="who handles it (责任清单)")
 
 
 class LegOut(BaseModel):
@@ -106,11 +109,11 @@ class LegOut(BaseModel):
     department_name: str
     status: Literal["pending", "accepted", "working", "reported", "recalled"]
     instructions: str
-    due_at: datetime
+    due_at: Timestamp
     overdue: bool
     officer_id: int | None
-    accepted_at: datetime | None
-    reported_at: datetime | None
+    accepted_at: Timestamp | None
+    reported_at: Timestamp | None
     result: str | None
     photos: list[str]
 
@@ -122,7 +125,7 @@ class MeetingOut(BaseModel):
     participants: list[str]
     outcome: str
     recorded_by_id: int
-    recorded_at: datetime
+    recorded_at: Timestamp
 
 
 class ReportRow(BaseModel):
@@ -136,8 +139,8 @@ class ReportRow(BaseModel):
     title: str
     owner_id: int | None
     resident_id: int | None
-    created_at: datetime
-    due_at: datetime
+    created_at: Timestamp
+    due_at: Timestamp
     overdue: bool
     paused: bool
     escalation_level: int
@@ -151,13 +154,16 @@ class ReportStaff(ReportRow):
     location: Location | None
     hide_name: bool
     source: str
-    owner_since: datetime | None
-    accepted_at: datetime | None
-    accept_due: datetime | None
-    respond_due: datetime | None
-    resolve_due: datetime | None
-    resolved_at: datetime | None
-    closed_at: datetime | None
+    owner_since: Timestamp | None
+    accepted_at: Timestamp | None
+    accept_due: Timestamp | None
+    respond_due: Timestamp | None
+    resolve_due: Timestamp | None
+    follow_up_due: Timestamp | None = Field(
+        default=None, description="回访: when the owner must have called the resident back"
+    )
+    resolved_at: Timestamp | None
+    closed_at: Timestamp | None
     merged_into: int | None
     reject_reason: str | None
     rating: int | None
@@ -167,6 +173,7 @@ class ReportStaff(ReportRow):
     meetings: list[MeetingOut] = []
     timeline: list[TimelineEvent] = []
     allowed_moves: list[str] = []
+    handled_by: HandledBy | None = Field(default=None, description="who handles it (责任清单)")
 
 
 class TabCounts(BaseModel):
@@ -218,9 +225,22 @@ class TransitionIn(Strict):
     survivor_id: Id | None = Field(default=None, description="merge: the report kept")
 
 
+class WithdrawIn(Strict):
+    reason: str = Field(min_length=1, max_length=1000, description="why it is no longer needed")
+
+
+class RecallIn(Strict):
+    reason: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="why the leg is recalled (the department is told)",
+    )
+
+
 class CommentIn(Strict):
     text: str = Field(min_length=1, max_length=1000)
     public: bool = Field(default=True, description="staff: false makes an internal note")
+    guide_id: Id | None = Field(default=None, description="staff: a 办事指南 the reply links to")
 
 
 class ConfirmIn(Strict):
@@ -283,7 +303,7 @@ class DuplicateOut(BaseModel):
     title: str
     status: StatusName
     distance_m: float
-    created_at: datetime
+    created_at: Timestamp
 
 
 class CreatedReport(BaseModel):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from schemas.common import Strict
+from schemas.common import Strict, WallTime
 
 PostKind = Literal["desk", "field", "on_call"]
 LeaveKind = Literal["leave", "sick", "unavailable"]
@@ -17,8 +17,8 @@ class Opening(Strict):
     """Open ``start``–``end`` on ``weekday`` (0 = Monday), needing ``min_staff`` there."""
 
     weekday: int = Field(ge=0, le=6)
-    start: time
-    end: time
+    start: WallTime
+    end: WallTime
     min_staff: int = Field(default=1, ge=0, le=20)
 
     @model_validator(mode="after")
@@ -58,8 +58,8 @@ class PostPublic(BaseModel):
 class ShiftCreate(Strict):
     code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(min_length=1, max_length=64)
-    start: time
-    end: time
+    start: WallTime
+    end: WallTime
     break_minutes: int = Field(default=0, ge=0, le=240)
     weekdays: list[int] = Field(default_factory=lambda: list(range(7)), min_length=1)
 
@@ -90,8 +90,8 @@ class ShiftPublic(BaseModel):
     community_id: int
     code: str
     name: str
-    start: time
-    end: time
+    start: WallTime
+    end: WallTime
     break_minutes: int
     weekdays: list[int]
     paid_hours: float

@@ -9,7 +9,7 @@ from typing import Any
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from server.api import api_group, errors, root_blueprints, validation
+from server.api import api_group, errors, limits, root_blueprints, validation
 from server.api.validation import check_path_ids
 from server.auth import access
 from server.auth.tokens import TokenSigner
@@ -22,6 +22,7 @@ from server.notify.live import LiveHub
 from server.notify.wechat import WeChatGateway
 from server.rota.pool import configure as configure_solver_pool
 from server.rota.pool import stop_solves
+from server.services import standing
 from server.services.auth import AuthService, LoginPolicy
 from server.services.open311_keys import Open311Keys
 from server.services.reports import queries
@@ -48,7 +49,6 @@ def create_app(
     app = Sanic(name or f"linli{next(_names) or ''}")
     app.config.update(
         FALLBACK_ERROR_FORMAT="json",
-        REQUEST_MAX_SIZE=40 * 1024 * 1024,
         # Our own document is built from the routes (server/api/openapi.py); the docs UI
         # would load its assets from a CDN, so there is none.
         OAS=False,
@@ -83,6 +83,7 @@ def create_app(
     )
     configure_solver_pool(settings.rota_solvers)
     use_broker(app.ctx.broker)  # the on-duty cache lives in the broker, shared by workers
+    standing.use_broker(app.ctx.broker)  # so does every caller's standing (staff row, sign-in)
     app.ctx.auth = AuthService(
         app.ctx.signer,
         app.ctx.broker,
@@ -102,6 +103,7 @@ def create_app(
     for bp in root_blueprints():
         app.blueprint(bp)
     errors.install(app)
+    limits.install(app)  # body limits, before any body is read
     access.install(app)
     validation.install(app)
     app.on_request(check_path_ids)

@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable
+from time import perf_counter
 from typing import TYPE_CHECKING
 
 from server.config import Settings
@@ -29,14 +30,27 @@ async def _migrate_and_seed(settings: Settings, seed: bool) -> None:
             if settings.linli_env == "production":
                 print("empty database; not seeding demo data in production")
                 return
+            started = perf_counter()
             logins = await seed_demo()
-            print("\nDemo street seeded. Sign in to the staff terminal (make tui) with:")
+            took = perf_counter() - started
+            print(f"\nDemo street seeded in {took:.1f} s. Sign in to the terminal (make tui) with:")
             print(f"  password for every account: {DEMO_PASSWORD}")
             for login in logins:
                 print(f"  {login.username:<18} {login.role:<20} {login.scope}")
             print()
         else:
             print("database already has data; demo seed skipped")
+    finally:
+        await close_db()
+
+
+async def _kpi_build(settings: Settings) -> None:
+    from server.db import close_db, init_db
+    from server.services.kpi.build import fill_minutes
+
+    await init_db(settings.database_url)
+    try:
+        print(f"working minutes written for {await fill_minutes():,} reports")
     finally:
         await close_db()
 
@@ -75,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="apply committed migrations")
     sub.add_parser("seed", help="apply migrations and seed the demo street if empty")
     sub.add_parser("relay", help="run an outbox relay on its own (run as many as needed)")
+    sub.add_parser("kpi-build", help="fill the 考核 working minutes of reports that lack them")
     args = parser.parse_args(argv)
 
     # Options become environment so every Sanic worker process builds the same settings.
@@ -91,6 +106,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_migrate_and_seed(settings, seed=False))
     elif args.command == "seed":
         asyncio.run(_migrate_and_seed(settings, seed=True))
+    elif args.command == "kpi-build":
+        asyncio.run(_kpi_build(settings))
     elif args.command == "relay":
         from server.notify.relay import main_relay
 

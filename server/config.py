@@ -40,7 +40,18 @@ def default_templates() -> dict[str, dict[str, Any]]:
         "report.status_changed": entry("您反映的事项有新进展"),
         "report.commented": entry("工作人员回复了您的反映"),
         "report.merged": entry("已与相同问题合并处理"),
+        **governance_templates(),
     }
+
+
+def governance_templates() -> dict[str, dict[str, Any]]:
+    """Meeting and vote notices to the households of a building project."""
+    notice = {
+        "template_id": "linli-governance-notice",
+        "page": "pages/governance/project?id={project_id}",
+        "fields": {"thing1": "title", "time2": "starts_at", "thing3": "place", "thing4": "note"},
+    }
+    return {"meeting.called": notice, "vote.opened": notice, "vote.closed": notice}
 
 
 class ConfigError(RuntimeError):

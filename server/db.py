@@ -17,6 +17,8 @@ APPS: dict[str, list[str]] = {
     "rota": ["server.models.rota"],
     "visits": ["server.models.visits"],
     "open311": ["server.models.open311"],
+    "governance": ["server.models.governance", "server.models.governance_votes"],
+    "guides": ["server.models.guides"],
 }
 
 
@@ -91,9 +93,3 @@ async def migrate(database_url: str) -> None:
     """Apply every committed migration that has not run yet."""
     await _migrate(config=tortoise_config(database_url))
     await Tortoise.close_connections()
-
-
-def is_postgres() -> bool:
-    from tortoise import connections
-
-    return connections.get("default").capabilities.dialect == "postgres"

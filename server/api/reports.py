@@ -20,18 +20,20 @@ from schemas.reports import (
     ReportPublic,
     ResidentReportPage,
     TransitionIn,
+    WithdrawIn,
 )
+from server.api.limits import UPLOAD_MAX, body_limit
 from server.api.respond import send
 from server.api.validation import body, query, raw_body, returns
 from server.auth.access import access, residents_only, staff
-from server.domain.errors import Invalid, NotFound
+from server.domain.errors import Invalid
 from server.domain.lifecycle import Move
 from server.models.people import Role
-from server.models.reports import DispatchLeg
 from server.services import reports as svc
+from server.services.guides.catalogue import link
 from server.services.media import MediaStore
 from server.services.reports import catalogue
-from server.services.reports.access import get_visible
+from server.services.reports.access import get_visible, visible_photo
 from server.services.reports.queries import Probe, duplicates
 from server.services.reports.views import public_view, view_for
 
@@ -50,16 +52,8 @@ REPORT_VIEW = {
         }
     }
 }
-CATEGORIES_ADMIN = {
-    "application/json": {
-        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CategoryAdmin"}}
-    }
-}
-CATEGORIES = {
-    "application/json": {
-        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CategoryOut"}}
-    }
-}
+CATEGORIES_ADMIN = list[CategoryAdmin]
+CATEGORIES = list[CategoryOut]
 
 
 def _media(request: Request) -> MediaStore:
@@ -141,7 +135,7 @@ async def create(request: Request) -> HTTPResponse:
         )
     # Residents get the report without its one-entry timeline: creates are hot.
     view = (
-        await public_view(r, p, with_timeline=False, owner_known=made.owner_name)
+        await public_view(r, p, with_timeline=False, owner_known=made.owner_name, handler=True)
         if p.is_resident
         else await view_for(r, p)
     )
@@ -172,9 +166,11 @@ async def detail(request: Request, report_id: int) -> HTTPResponse:
 @body(CommentIn)
 @returns(REPORT_VIEW, 201, 409)
 async def add_comment(request: Request, report_id: int) -> HTTPResponse:
-    """Comment (residents), or a public reply or internal note (staff, public=false)."""
+    """Comment (residents), or a public reply or internal note (staff, public=false); a
+    staff reply may link a 办事指南 (``guide_id``), which the resident's message names."""
     b = request.ctx.body
-    await svc.comment(report_id, request.ctx.principal, b.text, public=b.public)
+    guide = await link(b.guide_id) if b.guide_id is not None else None
+    await svc.comment(report_id, request.ctx.principal, b.text, public=b.public, guide=guide)
     return await _answer(request, report_id, 201)
 
 
@@ -188,6 +184,17 @@ async def move(request: Request, report_id: int) -> HTTPResponse:
     await svc.transition(
         report_id, request.ctx.principal, Move(b.move), note=b.note, survivor_id=b.survivor_id
     )
+    return await _answer(request, report_id)
+
+
+@bp.post("/<report_id:int>/withdraw")
+@residents_only
+@body(WithdrawIn)
+@returns(ReportPublic, 200, 409)
+async def withdraw(request: Request, report_id: int) -> HTTPResponse:
+    """Withdraw a report no longer needed, with the reason: closed by the resident, not
+    resolved; the owner is told and departments still holding it are recalled."""
+    await svc.withdraw(report_id, request.ctx.principal, request.ctx.body.reason)
     return await _answer(request, report_id)
 
 
@@ -214,6 +221,7 @@ async def rating(request: Request, report_id: int) -> HTTPResponse:
 
 
 @bp.post("/photos")
+@body_limit(UPLOAD_MAX)
 @ANYONE
 @raw_body(
     {
@@ -228,7 +236,7 @@ async def rating(request: Request, report_id: int) -> HTTPResponse:
 )
 @returns(PhotoOut, 201, 413, 415)
 async def upload_photo(request: Request) -> HTTPResponse:
-    """Upload one photo (JPEG, PNG or WebP, at most 5 MB and 40 MP); EXIF is removed."""
+    """Upload one photo (JPEG, PNG or WebP, at most 5 MB and 16 MP); EXIF is removed."""
     f = request.files.get("file") if request.files else None
     if f is None:
         raise Invalid("send the photo as multipart field 'file'", code="file_needed")
@@ -245,14 +253,6 @@ async def upload_photo(request: Request) -> HTTPResponse:
 @returns({"image/*": {"schema": {"type": "string", "format": "binary"}}})
 async def photo(request: Request, report_id: int, sha: str) -> HTTPResponse:
     """A photo of a report (or of a department's report-back), to those who see the report."""
-    report = await get_visible(request.ctx.principal, report_id)
-    attached = sha in report.photos
-    if not attached:
-        for leg_photos in await DispatchLeg.filter(report_id=report.id).values_list(
-            "photos", flat=True
-        ):
-            attached = attached or sha in (leg_photos or [])  # type: ignore[operator]
-    if not attached:
-        raise NotFound("photo not found")
+    await visible_photo(request.ctx.principal, report_id, sha)
     data, mime = await _media(request).read(sha)
     return raw(data, content_type=mime, headers={"Cache-Control": "private, max-age=86400"})

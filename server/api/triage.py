@@ -14,6 +14,7 @@ from schemas.reports import (
     LegReportIn,
     MeetingIn,
     QueueQuery,
+    RecallIn,
     ReportPage,
     ReportPatch,
     ReportStaff,
@@ -120,6 +121,18 @@ async def report_back(request: Request, report_id: int, leg_id: int) -> HTTPResp
     """The department reports back what it did (text and photos)."""
     b = request.ctx.body
     await svc.report_back(report_id, leg_id, request.ctx.principal, b.result, b.photos)
+    return await _staff_answer(request, report_id)
+
+
+@bp.post("/reports/<report_id:int>/legs/<leg_id:int>/recall")
+@staff(Role.worker, Role.secretary, Role.street_dispatcher, Role.admin)
+@body(RecallIn)
+@returns(ReportStaff, 200, 409)
+async def recall_leg(request: Request, report_id: int, leg_id: int) -> HTTPResponse:
+    """Recall a leg sent to the wrong department: its deadline stops, the department is
+    told, the owner keeps the matter."""
+    b = request.ctx.body
+    await svc.recall_leg(report_id, leg_id, request.ctx.principal, b.reason)
     return await _staff_answer(request, report_id)
 
 

@@ -1,8 +1,10 @@
 """The one access mechanism: every route declares who may call it, or the app won't start.
 
-``@access(...)`` authenticates the caller (a bearer token, checked for revocation through
-the broker, or for Open311 routes an ``api_key``), checks the caller's kind and role, and
-puts the :class:`Principal` on ``request.ctx``. Record-level scope is in
+``@access(...)`` authenticates the caller (a bearer token, or for Open311 routes an
+``api_key``), takes the caller's role and scope from the database (the staff row, and
+whether the token's sign-in has ended: :mod:`server.services.standing`, cached in the
+broker), checks the caller's kind and role, and puts the :class:`Principal` on
+``request.ctx``. Record-level scope is in
 :mod:`server.auth.scope`.
 
 WebSocket routes follow the same policies. Browsers cannot set headers on a WebSocket,
@@ -22,6 +24,7 @@ from sanic import Request, Sanic
 from server.auth.principal import Principal
 from server.domain.errors import Forbidden, Unauthenticated, UnsupportedMedia
 from server.models.people import Role
+from server.services import standing
 
 H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 ALL_STAFF: frozenset[Role] = frozenset(Role)
@@ -47,15 +50,9 @@ class Policy:
             )
 
 
-def revoked_key(jti: str) -> str:
-    return f"revoked:{jti}"
-
-
 async def authenticate_token(app: Sanic, token: str) -> Principal:
-    principal = app.ctx.signer.principal(token)
-    if await app.ctx.broker.get(revoked_key(principal.jti)) is not None:
-        raise Unauthenticated("token revoked", code="token_revoked")
-    return principal
+    """The token's holder, with role and scope as the database has them now."""
+    return await standing.admit(app.ctx.signer.principal(token))
 
 
 def bearer(request: Request) -> str:

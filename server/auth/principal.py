@@ -1,5 +1,6 @@
 """Who is calling: a staff member with a role and scope, a resident, or an Open311 client
-(identified by its API key)."""
+(identified by its API key). A token names only the subject and its sign-in (``session``,
+the token family); role and scope come from the staff row (:mod:`server.services.standing`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Principal:
     community_id: int | None = None
     street_id: int | None = None
     department_id: int | None = None
+    session: str = ""
 
     @property
     def is_staff(self) -> bool:

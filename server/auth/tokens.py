@@ -1,4 +1,8 @@
-"""Signed access and refresh tokens (JWT, HS256)."""
+"""Signed access and refresh tokens (JWT, HS256).
+
+A token says who its holder is (``sub``, ``st``) and which sign-in it belongs to (``fam``,
+shared by every token a sign-in and its refreshes issue); never what the holder may do:
+role and scope are read from the staff row on every request."""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ import jwt
 
 from server.auth.principal import Principal
 from server.domain.errors import Unauthenticated
-from server.models.people import Role
 
 ALGORITHM = "HS256"
 # Access tokens whose signature has been checked, by token: a worker sees the same few
@@ -40,17 +43,14 @@ class TokenSigner:
         return IssuedToken(jwt.encode(body, self._secret, algorithm=ALGORITHM), jti, now + ttl)
 
     def access(self, p: Principal) -> IssuedToken:
-        claims: dict[str, Any] = {"typ": "access", "sub": str(p.id), "st": p.subject_type}
-        if p.role is not None:
-            claims.update(
-                role=p.role.value, cid=p.community_id, sid=p.street_id, did=p.department_id
-            )
+        """An access token for ``p`` in its sign-in ``p.session`` (a new family if none)."""
+        family = p.session or new_family()
+        claims = {"typ": "access", "sub": str(p.id), "st": p.subject_type, "fam": family}
         return self._encode(claims, self.access_ttl)
 
-    def refresh(self, subject_type: str, subject_id: int) -> IssuedToken:
-        return self._encode(
-            {"typ": "refresh", "sub": str(subject_id), "st": subject_type}, self.refresh_ttl
-        )
+    def refresh(self, subject_type: str, subject_id: int, family: str) -> IssuedToken:
+        claims = {"typ": "refresh", "sub": str(subject_id), "st": subject_type, "fam": family}
+        return self._encode(claims, self.refresh_ttl)
 
     def decode(self, token: str, *, expected: str) -> dict[str, Any]:
         try:
@@ -85,15 +85,23 @@ class TokenSigner:
         return p
 
     def _principal(self, token: str) -> Principal:
+        """Who the token names, without role or scope (the staff row decides those)."""
         c = self.decode(token, expected="access")
-        role = Role(c["role"]) if c.get("role") else None
+        subject_type, sub, family = c.get("st"), c.get("sub"), c.get("fam")
+        if subject_type not in ("staff", "resident") or not isinstance(family, str):
+            raise Unauthenticated("invalid token", code="invalid_token")
+        try:
+            subject_id = int(str(sub))
+        except (TypeError, ValueError):
+            raise Unauthenticated("invalid token", code="invalid_token") from None
         return Principal(
-            subject_type=c["st"],
-            id=int(c["sub"]),
+            subject_type=subject_type,
+            id=subject_id,
             jti=c["jti"],
             expires_at=int(c["exp"]),
-            role=role,
-            community_id=c.get("cid"),
-            street_id=c.get("sid"),
-            department_id=c.get("did"),
+            session=family,
         )
+
+
+def new_family() -> str:
+    return secrets.token_urlsafe(16)

@@ -6,7 +6,7 @@ and Redis (scaled). Pick one with :func:`create_broker`.
 
 from __future__ import annotations
 
-from server.broker.base import Broker, LockTimeout, Message, Subscription
+from server.broker.base import Broker, BrokerUnavailable, LockTimeout, Message, Subscription
 from server.broker.memory import MemoryBroker
 
 
@@ -20,4 +20,12 @@ def create_broker(
     return RedisBroker(redis_url, prefix=prefix, max_connections=max_connections)
 
 
-__all__ = ["Broker", "LockTimeout", "MemoryBroker", "Message", "Subscription", "create_broker"]
+__all__ = [
+    "Broker",
+    "BrokerUnavailable",
+    "LockTimeout",
+    "MemoryBroker",
+    "Message",
+    "Subscription",
+    "create_broker",
+]

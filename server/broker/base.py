@@ -14,6 +14,11 @@ class LockTimeout(TimeoutError):
     """A lock could not be acquired in the time allowed."""
 
 
+class BrokerUnavailable(ConnectionError):
+    """The broker does not answer (or its circuit is open). The broker is a cache and a
+    bus, never the record: callers read the database instead, or retry later."""
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     channel: str
@@ -74,6 +79,12 @@ class Broker(abc.ABC):
 
     @abc.abstractmethod
     async def delete(self, *keys: str) -> int: ...
+
+    async def invalidate(self, *keys: str) -> None:
+        """Drop cached copies of something that changed in the database. Unlike
+        :meth:`delete` this never fails: while the broker is away the keys are
+        remembered and dropped as soon as it answers again."""
+        await self.delete(*keys)
 
     # -- counters --------------------------------------------------------
     @abc.abstractmethod

@@ -1,6 +1,10 @@
 """The SLA business calendar: public holidays, 调休 make-up working days, and a clock that
 counts only a community's opening hours.
 
+The national days come from the ``chinesecalendar`` package (the State Council's yearly
+notices); ``data/calendar_override.json`` adds local closures and can supply or correct a
+whole year before the package does. A year neither covers is refused, never guessed.
+
 All instants this module returns are aware datetimes normalised to UTC; opening hours are
 local wall-clock times in the community's zone. Work is counted day by day (never minute by
 minute), each day's openings computed once and cached, so ``add`` and ``between`` cost
@@ -19,12 +23,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
+
 from server.domain.errors import Unavailable
 from server.domain.hours import Interval, OpeningHours
 
 ZERO = timedelta(0)
 ONE_DAY = timedelta(days=1)
-DATA_FILE = "cn_holidays.json"
+OVERRIDE_FILE = "calendar_override.json"
 
 
 class CalendarNotCovered(Unavailable):
@@ -51,32 +57,43 @@ class HolidayCalendar:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> HolidayCalendar:
-        """The packaged calendar (read once per process), or the one in ``path``."""
+        """The packaged calendar (read once per process), or the notices file in ``path``."""
         if path is None:
             return _packaged()
         return cls.from_data(json.loads(Path(path).read_text(encoding="utf-8")))
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> HolidayCalendar:
+        """A calendar from typed notices: ``covered`` years, each under ``years``."""
         covered = {int(y) for y in data["covered"]}
         listed = {int(y) for y in data["years"]}
         if covered != listed:
             raise ValueError(f"'covered' {sorted(covered)} differs from the years {sorted(listed)}")
-        holidays: set[date] = set()
-        makeup: set[date] = set()
-        for year, notice in data["years"].items():
-            for item in notice["holidays"]:
-                first, last = date.fromisoformat(item["from"]), date.fromisoformat(item["to"])
-                if last < first or (last - first).days > 15:
-                    raise ValueError(f"{year}: implausible holiday range {first}..{last}")
-                holidays.update(first + timedelta(days=i) for i in range((last - first).days + 1))
-            for item in notice["makeup_workdays"]:
-                day = date.fromisoformat(item["date"])
-                # Make-up working days always replace a weekend day; anything else is a typo.
-                if day.weekday() < 5:
-                    raise ValueError(f"{year}: make-up working day {day} is not a weekend day")
-                makeup.add(day)
+        holidays, makeup = _notices(data["years"])
         return cls(frozenset(holidays), frozenset(makeup), frozenset(covered))
+
+    @classmethod
+    def from_library(cls, override: dict[str, Any] | None = None) -> HolidayCalendar:
+        """The ``chinesecalendar`` package's days, with ``override`` applied over them."""
+        override = override or {}
+        years = {d.year for d in chinese_calendar.holidays}
+        holidays = set(chinese_calendar.holidays)
+        makeup = set(chinese_calendar.workdays)
+        replaced = {int(y) for y in override.get("years", {})}
+        holidays = {d for d in holidays if d.year not in replaced}
+        makeup = {d for d in makeup if d.year not in replaced}
+        typed_off, typed_makeup = _notices(override.get("years", {}))
+        holidays |= typed_off
+        makeup |= typed_makeup
+        years |= replaced
+        for item in override.get("closures", []):
+            closed = _day_range(item)
+            outside = sorted({d.year for d in closed} - years)
+            if outside:
+                raise ValueError(f"closure {item} falls in a year not covered: {outside}")
+            holidays |= closed
+            makeup -= closed
+        return cls(frozenset(holidays), frozenset(makeup), frozenset(years))
 
     def covers(self, day: date) -> bool:
         return day.year in self.years
@@ -100,10 +117,33 @@ class HolidayCalendar:
         return day in self.makeup_workdays
 
 
+def _day_range(item: dict[str, str]) -> set[date]:
+    first, last = date.fromisoformat(item["from"]), date.fromisoformat(item["to"])
+    if last < first or (last - first).days > 15:
+        raise ValueError(f"implausible day range {first}..{last}")
+    return {first + timedelta(days=i) for i in range((last - first).days + 1)}
+
+
+def _notices(years: dict[str, Any]) -> tuple[set[date], set[date]]:
+    """Days off and make-up working days of typed yearly notices."""
+    holidays: set[date] = set()
+    makeup: set[date] = set()
+    for year, notice in years.items():
+        for item in notice["holidays"]:
+            holidays |= _day_range(item)
+        for item in notice["makeup_workdays"]:
+            day = date.fromisoformat(item["date"])
+            # Make-up working days always replace a weekend day; anything else is a typo.
+            if day.weekday() < 5:
+                raise ValueError(f"{year}: make-up working day {day} is not a weekend day")
+            makeup.add(day)
+    return holidays, makeup
+
+
 @cache
 def _packaged() -> HolidayCalendar:
-    text = resources.files("server.domain").joinpath("data", DATA_FILE).read_text("utf-8")
-    return HolidayCalendar.from_data(json.loads(text))
+    text = resources.files("server.domain").joinpath("data", OVERRIDE_FILE).read_text("utf-8")
+    return HolidayCalendar.from_library(json.loads(text))
 
 
 Span = tuple[datetime, datetime]

@@ -24,10 +24,13 @@ class Status(StrEnum):
     rejected = "rejected"
     merged = "merged"
     reopened = "reopened"
+    withdrawn = "withdrawn"  # closed by the resident: no longer needed, never "resolved"
 
 
-OPEN: frozenset[Status] = frozenset(Status) - {Status.closed, Status.rejected, Status.merged}
-TERMINAL: frozenset[Status] = frozenset({Status.closed, Status.rejected, Status.merged})
+TERMINAL: frozenset[Status] = frozenset(
+    {Status.closed, Status.rejected, Status.merged, Status.withdrawn}
+)
+OPEN: frozenset[Status] = frozenset(Status) - TERMINAL
 
 
 class Actor(StrEnum):
@@ -55,22 +58,29 @@ class Move(StrEnum):
     reopen = "reopen"
     reject = "reject"
     merge = "merge"
+    withdraw = "withdraw"
+    recall = "recall"
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     sources: frozenset[Status]
-    target: Status
+    target: Status | None  # None: the move is recorded but the status stays
     actors: frozenset[Actor]
     public: bool = True
     note_required: str | None = None  # what the note must say, when one is required
     topic: str = "report.status_changed"
+    # (from, to): when the move leaves no department working on the report, a report
+    # that is only waiting on departments goes back to its owner's hands.
+    none_left: tuple[Status, Status] | None = None
 
 
 S = Status
 A = Actor
 _WORKING = frozenset({S.accepted, S.dispatched, S.in_progress, S.reopened})
 _STAFF_ACTIVE = frozenset({A.owner, A.manager})
+# Where a live dispatch leg can be: dispatched, or taken on, waited on or reopened since.
+_WITH_LEGS = frozenset({S.accepted, S.dispatched, S.in_progress, S.waiting, S.reopened})
 
 TABLE: dict[Move, Rule] = {
     Move.claim: Rule(frozenset({S.submitted}), S.accepted, frozenset({A.colleague, A.manager}),
@@ -96,6 +106,11 @@ TABLE: dict[Move, Rule] = {
                       _STAFF_ACTIVE, note_required="the referral: which body to go to, and why"),
     Move.merge: Rule(OPEN - {S.resolved}, S.merged, _STAFF_ACTIVE | {A.colleague},
                      topic="report.merged"),
+    Move.withdraw: Rule(OPEN - {S.resolved}, S.withdrawn, frozenset({A.reporter}),
+                        note_required="why it is no longer needed", topic="report.withdrawn"),
+    Move.recall: Rule(_WITH_LEGS, None, _STAFF_ACTIVE, public=False, topic="report.recalled",
+                      note_required="why the leg is recalled",
+                      none_left=(S.dispatched, S.accepted)),
 }  # fmt: skip
 
 
@@ -125,9 +140,16 @@ def allowed_moves(status: Status, actors: frozenset[Actor] | set[Actor]) -> list
 
 
 def decide(
-    status: Status, move: Move, actors: frozenset[Actor] | set[Actor], note: str | None = None
+    status: Status,
+    move: Move,
+    actors: frozenset[Actor] | set[Actor],
+    note: str | None = None,
+    *,
+    legs_left: int | None = None,
 ) -> Outcome:
-    """Check one move; raise unless it is legal for these actors, else say what follows."""
+    """Check one move; raise unless it is legal for these actors, else say what follows.
+
+    ``legs_left`` is how many dispatch legs stay live after the move (for a recall)."""
     rule = TABLE[move]
     actors = frozenset(actors)
     if status not in rule.sources:
@@ -142,17 +164,20 @@ def decide(
         )
     if rule.note_required and not (note and note.strip()):
         raise Invalid(f"a note is required: {rule.note_required}", code="note_required")
+    target = rule.target or status
+    if rule.none_left and legs_left == 0 and status == rule.none_left[0]:
+        target = rule.none_left[1]
     topics = [rule.topic]
     if rule.topic != "report.status_changed":
         topics.append("report.status_changed")
     return Outcome(
         move=move,
         source=status,
-        target=rule.target,
+        target=target,
         public=rule.public,
         topics=tuple(topics),
-        pauses=rule.target == S.waiting,
-        resumes=status == S.waiting,
-        leaves_open=status in OPEN and rule.target in TERMINAL,
-        enters_open=status in TERMINAL and rule.target in OPEN,
+        pauses=target == S.waiting and status != S.waiting,
+        resumes=status == S.waiting and target != S.waiting,
+        leaves_open=status in OPEN and target in TERMINAL,
+        enters_open=status in TERMINAL and target in OPEN,
     )

@@ -14,6 +14,8 @@ LIVE_TOPICS = frozenset(
         "report.overdue",
         "report.escalated",
         "report.dispatched",
+        "report.recalled",
+        "report.withdrawn",
         "rota.published",
         "rota.changed",
     }
@@ -66,6 +68,16 @@ def sees(v: Viewer, a: Audience) -> bool:
         return v.staff_id in a.staff_ids or (in_community and v.role == "secretary") or in_street
     if a.topic == "report.dispatched":
         return v.department_id is not None and v.department_id in a.department_ids
+    if a.topic == "report.recalled":  # the department it was taken from, and the owner
+        return (
+            v.department_id is not None and v.department_id in a.department_ids
+        ) or v.staff_id in a.staff_ids
+    if a.topic == "report.withdrawn":
+        return (
+            v.staff_id in a.staff_ids
+            or (in_community and v.role == "secretary")
+            or (v.department_id is not None and v.department_id in a.department_ids)
+        )
     if a.topic == "report.status_changed":
         return (
             (in_community and v.role in ("worker", "secretary"))

@@ -20,6 +20,7 @@ STATUS_LABELS = {
     "merged": "已合并",
     "rejected": "不予受理",
     "cancelled": "已撤销",
+    "withdrawn": "已撤回",
     "waiting": "待补充",
     "reopened": "重新处理",
 }
@@ -38,6 +39,11 @@ _NOTES = {
 }
 
 
+# Self-governance notices (meetings, votes): the event carries its own words for the
+# households invited, so the inbox says what the push says.
+GOVERNANCE_TOPICS = frozenset({"meeting.called", "vote.opened", "vote.closed"})
+
+
 def status_label(status: Any) -> str:
     return STATUS_LABELS.get(str(status or ""), "已更新")
 
@@ -46,7 +52,8 @@ def recipients(topic: str, payload: dict[str, Any]) -> list[int]:
     """Residents to tell: every follower of the report (the reporter and reporters of
     reports merged into it), but not about their own action, nor about internal notes,
     nor twice about one move."""
-    if topic not in _NOTES or payload.get("public") is False or payload.get("internal"):
+    known = topic in _NOTES or topic in GOVERNANCE_TOPICS
+    if not known or payload.get("public") is False or payload.get("internal"):
         return []
     if topic == "report.status_changed" and payload.get("kind") in TOLD_BY_OWN_TOPIC:
         return []
@@ -59,6 +66,8 @@ def recipients(topic: str, payload: dict[str, Any]) -> list[int]:
 
 def resident_message(topic: str, payload: dict[str, Any]) -> tuple[str, str] | None:
     """Inbox title and body, or None when the event is not for the resident's eyes."""
+    if topic in GOVERNANCE_TOPICS:
+        return str(payload.get("title") or "社区自治")[:100], str(payload.get("body") or "")[:2000]
     note = _NOTES.get(topic)
     if note is None or payload.get("public") is False or payload.get("internal"):
         return None
@@ -67,4 +76,7 @@ def resident_message(topic: str, payload: dict[str, Any]) -> tuple[str, str] | N
     said = payload.get("note") or payload.get("comment") or payload.get("body")
     if said:
         body += f"\n{str(said)[:500]}"
+    if isinstance(payload.get("guide_id"), int):  # a reply that links a 办事指南
+        title_of = str(payload.get("guide_title", ""))[:100]
+        body += f"\n办事指南：《{title_of}》 /guides/{payload['guide_id']}"
     return title, body

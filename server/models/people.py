@@ -95,14 +95,32 @@ class ResidentHousehold(Model):
 
 
 class RefreshToken(Model):
-    """One refresh token, by its id. Rotated on use, revoked on logout."""
+    """One refresh token, by its id. Rotated on use, revoked on logout. Every token a
+    sign-in leads to, refresh and access alike, carries that sign-in's ``family``."""
 
     jti = fields.CharField(max_length=64, primary_key=True)
     subject_type = fields.CharField(max_length=16)
     subject_id = fields.IntField()
+    family = fields.CharField(max_length=64, null=True, db_index=True)
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "refresh_token"
+
+
+class RevokedSession(Model):
+    """A sign-in (a token family) that has ended: by logout or by reuse of a refresh
+    token. Access tokens of the family are refused from then on; the row can go once
+    the family's last token has expired."""
+
+    family = fields.CharField(max_length=64, primary_key=True)
+    subject_type = fields.CharField(max_length=16)
+    subject_id = fields.IntField()
+    reason = fields.CharField(max_length=16)
+    revoked_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "revoked_session"

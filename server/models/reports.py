@@ -99,6 +99,7 @@ class Report(Model):
     accept_due = fields.DatetimeField(null=True)
     respond_due = fields.DatetimeField(null=True)
     resolve_due = fields.DatetimeField(null=True)
+    follow_up_due = fields.DatetimeField(null=True)  # 回访: set when resolved
     # The deadline that governs now (accept before acceptance, then resolve); the queue's
     # sort key. Kept for closed reports too so their order stays stable.
     due_at = fields.DatetimeField()
@@ -283,3 +284,37 @@ class ReportDataVersion(Model):
 
     class Meta:
         table = "report_data_version"
+
+
+class ReportFact(Model):
+    """One row per report with what the 考核 figures count: first acceptance and first
+    resolution with the deadlines that held then, working minutes to each, reopenings and
+    the rating. Triggers on ``report`` keep every column but the minutes (migration reports
+    0006); the move that accepts, resumes or resolves writes the minutes, which need the
+    business calendar. Figures read a period's rows through the indexes, never the events."""
+
+    report_id = fields.BigIntField(primary_key=True, generated=False)
+    street_id = fields.IntField()
+    community_id = fields.IntField()
+    owner_id = fields.IntField(null=True)
+    category_id = fields.IntField()
+    status = fields.CharField(max_length=16)
+    created_at = fields.DatetimeField()
+    accept_due = fields.DatetimeField(null=True)  # the deadline when first accepted
+    accepted_at = fields.DatetimeField(null=True)  # first acceptance
+    resolve_due = fields.DatetimeField(null=True)  # the deadline when first resolved
+    resolved_at = fields.DatetimeField(null=True)  # first resolution
+    accept_minutes = fields.IntField(null=True)  # working minutes from report to acceptance
+    resolve_minutes = fields.IntField(null=True)  # the same to resolution, less waiting
+    waited_minutes = fields.IntField(default=0)  # working minutes waiting on the resident
+    reopened = fields.SmallIntField(default=0)
+    rating = fields.SmallIntField(null=True)
+
+    class Meta:
+        table = "report_fact"
+        indexes = (
+            ("street_id", "created_at"),
+            ("community_id", "created_at"),
+            ("owner_id", "created_at"),
+            ("created_at",),
+        )

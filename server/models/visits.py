@@ -201,3 +201,20 @@ class VisitDataVersion(Model):
 
     class Meta:
         table = "visit_data_version"
+
+
+class HouseholdArea(Model):
+    """The floor area of a household's own flat (专有部分面积), from the registry or the
+    property certificate: what its vote weighs in a decision on common parts."""
+
+    household = fields.OneToOneField(
+        "core.Household", related_name="area", on_delete=fields.CASCADE, primary_key=True
+    )
+    area = fields.DecimalField(max_digits=9, decimal_places=2)
+    source = fields.CharField(max_length=32, default="")  # 产证 | 登记 | …
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    household_id: int
+
+    class Meta:
+        table = "household_area"

@@ -18,7 +18,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from server.broker import Broker
-from server.db import is_postgres
+from server.services.sql import is_postgres
 
 _seq = itertools.count(1)
 

@@ -14,7 +14,6 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from server.db import is_postgres
 from server.domain.live import LIVE_TOPICS, audience_of
 from server.domain.messages import recipients, resident_message, status_label
 from server.domain.templates import render
@@ -23,6 +22,7 @@ from server.models.notify import Channel, Delivery, InboxMessage, LiveEvent
 from server.models.people import Resident
 from server.models.records import OutboxEvent
 from server.notify.claims import db_now
+from server.services.sql import is_postgres
 
 log = logging.getLogger("linli.relay")
 

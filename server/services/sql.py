@@ -22,7 +22,7 @@ async def rows(sql: str, params: list[Any]) -> list[Mapping[str, Any]]:
     """As ``query``, but the driver's own rows (read by column name, not copied to dicts):
     for hot paths that read each row once."""
     conn = connections.get("default")
-    if conn.capabilities.dialect != "postgres":
+    if not is_postgres():
         sql = _PARAM.sub("?", sql)
         zone = get_default_timezone()
         # SQLite keeps times as text in the configured zone; compare like with like.
@@ -39,4 +39,5 @@ async def rows(sql: str, params: list[Any]) -> list[Mapping[str, Any]]:
 
 
 def is_postgres() -> bool:
+    """Whether the default connection is PostgreSQL: the one place the backends differ."""
     return bool(connections.get("default").capabilities.dialect == "postgres")

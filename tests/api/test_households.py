@@ -199,3 +199,18 @@ async def test_delete_needs_secretary_and_no_history(app, client, world) -> None
     assert r.status_code == 403
     r = await client.delete(f"{URL}/{h['id']}", headers=auth(app, world.staff["secretary"]))
     assert r.status_code == 204
+
+
+async def test_patch_with_null_is_refused_and_changes_nothing(app, client, world) -> None:
+    h = await _create(app, client, world, notes="腿脚不便")
+    headers = auth(app, world.staff["worker"])
+    for field in ("room", "floor", "notes", "unit", "groups"):
+        r = await client.patch(f"{URL}/{h['id']}", json={field: None}, headers=headers)
+        assert r.status_code == 422, (field, r.text)
+        assert r.json()["error"]["details"][0]["field"] == field
+    r = await client.get(f"{URL}/{h['id']}", headers=headers)
+    kept = r.json()
+    assert (kept["room"], kept["floor"], kept["notes"], kept["unit"]) == ("301", 3, "腿脚不便", "1")
+    assert kept["groups"] == h["groups"]
+    r = await client.patch(f"{URL}/{h['id']}", json={"room": "302", "notes": ""}, headers=headers)
+    assert r.status_code == 200 and (r.json()["room"], r.json()["notes"]) == ("302", "")

@@ -34,7 +34,8 @@ async def report_event(
         "title": title,
         **extra,
     }
-    return await emit(topic, "report", report_id, payload, community_id=community_id)
+    (row,) = await emit(topic, "report", report_id, payload, community_id=community_id)
+    return row
 
 
 def make_relay(settings: Settings, broker: Broker, **overrides: Any) -> Relay:

@@ -28,11 +28,24 @@ def t(s: str) -> time:
     return time.fromisoformat(s)
 
 
-# --- the data file -------------------------------------------------------------------
+# --- the sources ---------------------------------------------------------------------
+
+# The notices for 2025 and 2026 as they were typed by hand from the State Council's text
+# before the calendar came from the chinesecalendar package: kept to check the package.
+TYPED = HolidayCalendar.load(Path(__file__).parent / "data" / "cn_holidays_2025_2026.json")
 
 
-def test_data_covers_2025_and_2026_with_every_notice_day() -> None:
-    assert CAL.years == {2025, 2026}
+def test_package_and_typed_notices_agree_day_by_day_on_2025_and_2026() -> None:
+    day, checked = date(2025, 1, 1), 0
+    while day.year <= 2026:
+        assert CAL.is_holiday(day) == TYPED.is_holiday(day), day
+        assert CAL.is_makeup_workday(day) == TYPED.is_makeup_workday(day), day
+        day, checked = day + timedelta(days=1), checked + 1
+    assert checked == 730
+    assert TYPED.years == {2025, 2026} and {2025, 2026} <= CAL.years
+
+
+def test_calendar_covers_2025_and_2026_with_every_notice_day() -> None:
     for year, days in ((2025, 28), (2026, 33)):
         assert sum(1 for d in CAL.holidays if d.year == year) == days
     assert sorted(d.isoformat() for d in CAL.makeup_workdays if d.year == 2026) == [
@@ -50,11 +63,40 @@ def test_data_covers_2025_and_2026_with_every_notice_day() -> None:
     assert not CAL.is_makeup_workday(date(2025, 9, 27))
 
 
+def test_override_adds_closures_and_whole_years() -> None:
+    notice = {
+        "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}],
+        "makeup_workdays": [{"name": "元旦", "date": "2027-01-09"}],
+    }
+    cal = HolidayCalendar.from_library(
+        {
+            "closures": [{"name": "typhoon", "from": "2026-07-15", "to": "2026-07-16"}],
+            "years": {"2027": notice},
+        }
+    )
+    assert cal.is_holiday(date(2026, 7, 15)) and cal.is_holiday(date(2026, 7, 16))
+    assert not cal.is_holiday(date(2026, 7, 17))
+    assert not CAL.is_holiday(date(2026, 7, 15))
+    assert cal.is_holiday(date(2027, 1, 2)) and cal.is_makeup_workday(date(2027, 1, 9))
+    assert not cal.is_holiday(date(2027, 5, 1))  # the typed year replaces, nothing guessed
+    assert cal.is_holiday(date(2026, 10, 1))  # the package's own days stay
+    with pytest.raises(CalendarNotCovered):
+        cal.is_holiday(date(2028, 1, 1))
+    # A year typed in the override replaces the package's days for that year.
+    empty = {"holidays": [], "makeup_workdays": []}
+    corrected = HolidayCalendar.from_library({"years": {"2026": empty}})
+    assert not corrected.is_holiday(date(2026, 10, 1))
+    with pytest.raises(ValueError, match="not covered"):
+        HolidayCalendar.from_library(
+            {"closures": [{"name": "x", "from": "2031-01-06", "to": "2031-01-06"}]}
+        )
+
+
 def test_uncovered_year_is_refused_not_guessed() -> None:
     with pytest.raises(CalendarNotCovered, match="2027"):
         CAL.is_holiday(date(2027, 1, 1))
     with pytest.raises(CalendarNotCovered):
-        CAL.is_makeup_workday(date(2024, 12, 31))
+        CAL.is_makeup_workday(date(min(CAL.years) - 1, 12, 31))
     # A deadline running into an uncovered year fails loudly as well.
     with pytest.raises(CalendarNotCovered):
         CLOCK.add(at(2026, 12, 30, 9), timedelta(hours=40))

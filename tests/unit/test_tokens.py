@@ -21,7 +21,9 @@ def test_a_verified_token_is_not_decoded_again(monkeypatch: pytest.MonkeyPatch) 
     signer = TokenSigner("s" * 32, 60, 120)
     token = signer.access(WORKER).token
     first = signer.principal(token)
-    assert (first.id, first.role, first.community_id) == (7, Role.worker, 3)
+    # the token names the subject and its sign-in, never a role or scope
+    assert (first.id, first.role, first.community_id) == (7, None, None)
+    assert first.session and "role" not in jwt.decode(token, options={"verify_signature": False})
     calls = []
     monkeypatch.setattr(jwt, "decode", lambda *a, **k: calls.append(a))
     assert signer.principal(token) == first and calls == []
@@ -42,7 +44,7 @@ def test_bad_tokens_are_refused_every_time() -> None:
     signer = TokenSigner("s" * 32, 60, 120)
     other = TokenSigner("t" * 32, 60, 120)
     forged = other.access(WORKER).token
-    refresh = signer.refresh("staff", 7).token
+    refresh = signer.refresh("staff", 7, "fam").token
     for token in (forged, forged, refresh, refresh, forged[:-2] + "xx"):
         with pytest.raises(Unauthenticated):
             signer.principal(token)

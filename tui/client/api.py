@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from schemas.directory import CommunityPublic, DepartmentPublic, StaffPublic
+from schemas.guides import (
+    BodyOut,
+    CorrectionIn,
+    GuideHits,
+    GuideOut,
+    HandledByAnswer,
+    HandlerDispatchIn,
+)
+from schemas.kpi import KpiExportQuery, KpiQuery, KpiReport
 from schemas.notify import DeliveryPage, DeliveryPublic, DeliveryQuery, QueueStats
+from schemas.registry import HouseholdDetail, HouseholdReads
 from schemas.reports import (
     AssignIn,
     CategoryOut,
@@ -13,6 +25,7 @@ from schemas.reports import (
     LegReportIn,
     MeetingIn,
     QueueQuery,
+    RecallIn,
     ReportPage,
     ReportPatch,
     ReportStaff,
@@ -117,12 +130,40 @@ class LinliClient(HttpClient):
     async def report_leg(self, report_id: int, leg_id: int, body: LegReportIn) -> ReportStaff:
         return await self._staff("POST", f"{_TRIAGE}/{report_id}/legs/{leg_id}/report", body)
 
+    async def recall_leg(self, report_id: int, leg_id: int, body: RecallIn) -> ReportStaff:
+        return await self._staff("POST", f"{_TRIAGE}/{report_id}/legs/{leg_id}/recall", body)
+
     async def meeting(self, report_id: int, body: MeetingIn) -> ReportStaff:
         return await self._staff("POST", f"{_TRIAGE}/{report_id}/meetings", body)
 
     async def _staff(self, method: str, path: str, body: object) -> ReportStaff:
         r: ReportStaff = await self.send(method, path, ReportStaff, body)  # type: ignore[arg-type]
         return r
+
+    # -- 办事指南 and the 责任清单 ---------------------------------------------------
+    async def guides(self, q: str | None, limit: int = 30) -> GuideHits:
+        params: dict[str, object] = {"limit": limit}
+        if q is not None:
+            params["q"] = q
+        out: GuideHits = await self.get("/guides", GuideHits, **params)
+        return out
+
+    async def guide(self, guide_id: int) -> GuideOut:
+        out: GuideOut = await self.get(f"/guides/{guide_id}", GuideOut)
+        return out
+
+    async def dispatch_to_handler(self, report_id: int, body: HandlerDispatchIn) -> ReportStaff:
+        return await self._staff("POST", f"/responsibility/reports/{report_id}/dispatch", body)
+
+    async def bodies(self) -> list[BodyOut]:
+        out: list[BodyOut] = await self.get("/responsibility/bodies", list[BodyOut])
+        return out
+
+    async def correct_handler(self, report_id: int, body: CorrectionIn) -> HandledByAnswer:
+        out: HandledByAnswer = await self.send(
+            "POST", f"/responsibility/reports/{report_id}/correction", HandledByAnswer, body
+        )
+        return out
 
     # -- notifications (secretary, admin) -------------------------------------
     async def relay_stats(self) -> QueueStats:
@@ -146,6 +187,14 @@ class LinliClient(HttpClient):
         out: DueList = await self.get("/visits/due", DueList, **q.model_dump(exclude_none=True))
         return out
 
+    async def household(self, household_id: int) -> HouseholdDetail:
+        out: HouseholdDetail = await self.get(f"/households/{household_id}", HouseholdDetail)
+        return out
+
+    async def household_reads(self, household_id: int) -> HouseholdReads:
+        out: HouseholdReads = await self.get(f"/households/{household_id}/reads", HouseholdReads)
+        return out
+
     async def day_plan(self, q: DayPlanQuery) -> DayPlan:
         out: DayPlan = await self.get(
             "/visits/plan", DayPlan, **q.model_dump(mode="json", exclude_none=True)
@@ -161,6 +210,15 @@ class LinliClient(HttpClient):
             "/visits/coverage", Coverage, **q.model_dump(exclude_none=True)
         )
         return out
+
+    # -- 考核 -------------------------------------------------------------------
+    async def kpi(self, q: KpiQuery) -> KpiReport:
+        out: KpiReport = await self.get("/kpi/", KpiReport, **q.model_dump(mode="json"))
+        return out
+
+    async def kpi_export(self, q: KpiExportQuery) -> bytes:
+        args = {k: v for k, v in q.model_dump(mode="json").items() if v is not None}
+        return await self.get_bytes(f"/kpi/export?{urlencode(args)}")
 
     # -- rota --------------------------------------------------------------------
     async def rotas(self, community_id: int) -> RotaPage:

@@ -9,6 +9,7 @@ _CODES = {
     "illegal_move": "Not possible in this state",
     "stale": "Someone else changed this first",
     "bad_credentials": "Sign-in failed",
+    "legs_pending": "Not resolved: departments still hold it 部门未反馈",
 }
 _PLAIN = {
     400: "The request was not understood",

@@ -24,6 +24,8 @@ TOPIC_LABEL = {
     "report.overdue": "overdue 超时",
     "report.escalated": "escalated 升级",
     "report.merged": "merged 合并",
+    "report.recalled": "recalled 撤回派单",
+    "report.withdrawn": "withdrawn 居民撤回",
     "rota.published": "rota published 排班发布",
     "rota.changed": "rota changed 排班变更",
     "visit.logged": "visit 走访",

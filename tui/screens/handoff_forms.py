@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select, TextArea
 
-from schemas.reports import DispatchIn, LegReportIn, MeetingIn
+from schemas.reports import DispatchIn, LegOut, LegReportIn, MeetingIn, RecallIn
 from tui.screens.forms import Form
 from tui.widgets.report_table import Labels
 
@@ -110,3 +110,30 @@ class LegReportForm(Form[LegReportIn]):
 
     def build(self) -> LegReportIn:
         return LegReportIn(result=self.query_one("#result", TextArea).text.strip())
+
+
+class RecallForm(Form[tuple[int, RecallIn]]):
+    """Take a leg back from a department it should not have gone to; the reason is sent."""
+
+    TITLE_TEXT = "Recall a dispatch leg 撤回派单"
+
+    def __init__(self, legs: list[LegOut]) -> None:
+        super().__init__()
+        self.legs = [(f"{x.department_name} ({x.status})", x.id) for x in legs]
+
+    def fields(self) -> ComposeResult:
+        yield Select(self.legs, value=self.legs[0][1], allow_blank=False, id="leg")
+        yield Label("Why 撤回理由 (the department reads it)", classes="form-hint")
+        yield TextArea(id="reason", soft_wrap=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", TextArea).focus()
+
+    def build(self) -> tuple[int, RecallIn]:
+        leg = self.query_one("#leg", Select).value
+        if not isinstance(leg, int):
+            raise ValueError("Choose the leg to recall")
+        reason = self.query_one("#reason", TextArea).text.strip()
+        if not reason:
+            raise ValueError("Say why it is recalled 请填写撤回理由")
+        return leg, RecallIn(reason=reason)

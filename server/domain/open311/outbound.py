@@ -10,7 +10,7 @@ from typing import Any
 
 from server.domain.open311.formats import timestamp
 
-CLOSED = frozenset({"resolved", "closed", "rejected", "merged"})
+CLOSED = frozenset({"resolved", "closed", "rejected", "merged", "withdrawn"})
 
 # Published text is scrubbed of what identifies a person: mainland mobile numbers,
 # resident identity card numbers, e-mail addresses and landlines.

@@ -15,6 +15,7 @@ from server.services.reports.dispatch import (
 from server.services.reports.interactions import comment, confirm, rate, reclassify
 from server.services.reports.moves import merge, reassign, transition
 from server.services.reports.queries import duplicates_of, mine, queue
+from server.services.reports.withdraw import recall_leg, withdraw
 
 __all__ = [
     "Created",
@@ -30,8 +31,10 @@ __all__ = [
     "queue",
     "rate",
     "reassign",
+    "recall_leg",
     "reclassify",
     "record_meeting",
     "report_back",
     "transition",
+    "withdraw",
 ]

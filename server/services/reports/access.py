@@ -10,7 +10,7 @@ from server.auth.scope import ScopeRules, get_scoped, scoped
 from server.domain.errors import NotFound
 from server.domain.lifecycle import Actor
 from server.models.people import Role
-from server.models.reports import DispatchLeg, LegStatus, Report
+from server.models.reports import DispatchLeg, LegStatus, Report, ReportFollower
 
 # Residents see what they follow (their own reports and the ones those were merged into);
 # officers see reports with a leg for their department.
@@ -30,6 +30,20 @@ async def get_visible(p: Principal, report_id: int) -> Report:
     return await get_scoped(Report.all(), p, REPORT_SCOPE, id=report_id)
 
 
+async def visible_photo(p: Principal, report_id: int, sha: str) -> None:
+    """Raise NotFound unless ``sha`` is a photo of a report ``p`` sees, or of one of its
+    dispatch legs' report-backs."""
+    report = await get_visible(p, report_id)
+    if sha in report.photos:
+        return
+    for leg_photos in await DispatchLeg.filter(report_id=report.id).values_list(
+        "photos", flat=True
+    ):
+        if sha in (leg_photos or []):  # type: ignore[operator]
+            return
+    raise NotFound("photo not found")
+
+
 async def lock_visible(p: Principal, report_id: int, conn: BaseDBAsyncClient) -> Report:
     """The report, if in scope, with its row locked for the rest of the transaction."""
     await get_visible(p, report_id)
@@ -37,6 +51,17 @@ async def lock_visible(p: Principal, report_id: int, conn: BaseDBAsyncClient) ->
     if report is None:
         raise NotFound("report not found")
     return report
+
+
+async def reported_what_merged_in(
+    p: Principal, report: Report, conn: BaseDBAsyncClient | None = None
+) -> bool:
+    """Whether ``p`` reported a matter that was merged into ``report``: that resident's
+    problem is this one now, so their word on the fix counts as the reporter's."""
+    if not p.is_resident:
+        return False
+    qs = ReportFollower.filter(report_id=report.id, resident_id=p.id, via_report_id__isnull=False)
+    return bool(await (qs.using_db(conn) if conn is not None else qs).exists())
 
 
 async def relations(

@@ -200,6 +200,7 @@ _UNSET: dict[str, Any] = {
     "first_response_at": None,
     "resolved_at": None,
     "closed_at": None,
+    "follow_up_due": None,
     "paused_at": None,
     "merged_into_id": None,
     "reject_reason": None,

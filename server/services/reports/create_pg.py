@@ -20,6 +20,7 @@ from tortoise import connections, timezone
 
 from server.context import client_ip_var, request_id_var
 from server.domain.assignment import PRIORITY_WEIGHT
+from server.services import outbox
 from server.services.reports import ownership
 
 
@@ -69,15 +70,7 @@ WITH cand AS (
     FROM rep
     RETURNING id, report_id, data
 ), ob AS (
-    INSERT INTO outbox_event (topic, aggregate_type, aggregate_id, community_id, payload,
-        created_at, available_at, attempts)
-    SELECT t, 'report', rep.id::text, $3,
-        $25::jsonb || ev.data
-            || jsonb_build_object('report_id', rep.id, 'event_id', ev.id, 'owner_id', rep.owner_id),
-        $26::timestamptz, $26::timestamptz, 0
-    FROM rep JOIN ev ON ev.report_id = rep.id,
-        unnest(CASE WHEN rep.owner_id IS NULL THEN ARRAY['report.created']
-                    ELSE ARRAY['report.created', 'report.assigned'] END) AS t
+    {outbox}
 ), audit AS (
     INSERT INTO audit_log (at, actor_type, actor_id, action, entity, entity_id, ip, request_id,
         detail)
@@ -88,8 +81,24 @@ WITH cand AS (
 )
 SELECT rep.id, rep.owner_id, s.display_name AS owner_name, s.role AS owner_role
 FROM rep LEFT JOIN staff s ON s.id = rep.owner_id"""
+# The outbox rows through the one outbox writer's column list.
+OUTBOX = outbox.insert_select(
+    {
+        "topic": "t",
+        "aggregate_type": "'report'",
+        "aggregate_id": "rep.id::text",
+        "community_id": "$3",
+        "payload": "$25::jsonb || ev.data || jsonb_build_object("
+        "'report_id', rep.id, 'event_id', ev.id, 'owner_id', rep.owner_id)",
+    },
+    stamp="$26::timestamptz",
+    source="rep JOIN ev ON ev.report_id = rep.id,\n"
+    "        unnest(CASE WHEN rep.owner_id IS NULL THEN ARRAY['report.created']\n"
+    "                    ELSE ARRAY['report.created', 'report.assigned'] END) AS t",
+)
+_SQL = TEMPLATE.replace("{outbox}", OUTBOX)
 # Without the row locks only for the test that shows the race they prevent.
-SQL = {True: TEMPLATE.replace("{lock}", " FOR UPDATE"), False: TEMPLATE.replace("{lock}", "")}
+SQL = {True: _SQL.replace("{lock}", " FOR UPDATE"), False: _SQL.replace("{lock}", "")}
 
 
 async def insert(

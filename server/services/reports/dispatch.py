@@ -17,7 +17,7 @@ from server.services.media import check_owned
 from server.services.reports import sla
 from server.services.reports.access import get_visible, relations
 from server.services.reports.moves import apply, lock_report
-from server.services.reports.records import record
+from server.services.reports.records import record, save_and_record
 from server.services.reports.sla import in_db_zone
 
 LIVE = (LegStatus.pending, LegStatus.accepted, LegStatus.working)
@@ -127,13 +127,13 @@ async def accept_leg(
                 details={"status": leg.status.value, "allowed": []},
             )
         leg.status, leg.officer_id, leg.accepted_at = LegStatus.accepted, p.id, now
-        await leg.save(using_db=conn)
-        await record(
-            report,
+        await save_and_record(
             conn,
-            actor=p,
-            kind="leg_accepted",
-            at=now,
+            report,
+            p,
+            "leg_accepted",
+            now,
+            row=leg,
             data={"leg_id": leg.id, "department_id": leg.department_id},
         )
         if report.status == Status.dispatched:
@@ -171,13 +171,13 @@ async def report_back(
             photos,
             now,
         )
-        await leg.save(using_db=conn)
-        await record(
-            report,
+        await save_and_record(
             conn,
-            actor=p,
-            kind="leg_reported",
-            at=now,
+            report,
+            p,
+            "leg_reported",
+            now,
+            row=leg,
             note=result,
             topics=["report.commented"],
             data={"leg_id": leg.id, "department_id": leg.department_id, "photos": photos},

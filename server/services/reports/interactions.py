@@ -7,21 +7,29 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
+from schemas.guides import GuideLink
 from server.auth.principal import Principal
 from server.domain.errors import Conflict, Forbidden, Invalid
 from server.domain.lifecycle import OPEN, Actor, Move, Status
 from server.models.reports import Report
 from server.services.reports import catalogue, ownership, sla
-from server.services.reports.access import get_visible, relations
-from server.services.reports.moves import apply, governing_due, lock_report
-from server.services.reports.records import record
+from server.services.reports.access import get_visible, relations, reported_what_merged_in
+from server.services.reports.moves import apply, lock_report
+from server.services.reports.records import save_and_record
 from server.services.reports.sla import in_db_zone
 
 
 async def comment(
-    report_id: int, p: Principal, text: str, *, public: bool = True, now: datetime | None = None
+    report_id: int,
+    p: Principal,
+    text: str,
+    *,
+    public: bool = True,
+    guide: GuideLink | None = None,
+    now: datetime | None = None,
 ) -> Report:
-    """A resident's comment, a staff public reply, or a staff internal note."""
+    """A resident's comment, a staff public reply (which may link a 办事指南), or a staff
+    internal note."""
     now = in_db_zone(now)
     await get_visible(p, report_id)
     async with in_transaction() as conn:
@@ -37,22 +45,22 @@ async def comment(
             public = True
         elif not actors:
             raise Forbidden("you may not comment on this report")
+        if guide is not None and p.is_resident:
+            raise Forbidden("staff link guides to their replies", code="guide_staff_only")
+        if p.is_staff and public and report.first_response_at is None:
+            report.first_response_at = now
         kind = "comment" if public else "note"
-        await record(
-            report,
+        await save_and_record(
             conn,
-            actor=p,
-            kind=kind,
-            at=now,
+            report,
+            p,
+            kind,
+            now,
             note=text,
             public=public,
             topics=["report.commented"],
+            data={"guide_id": guide.id, "guide_title": guide.title} if guide else None,
         )
-        if p.is_staff and public and report.first_response_at is None:
-            report.first_response_at = now
-            report.due_at = governing_due(report)
-        report.updated_at = now
-        await report.save(using_db=conn)
         # The resident answering what was asked of them starts the clock again.
         if p.is_resident and Actor.reporter in actors and report.status == Status.waiting:
             await apply(conn, report, p, actors, Move.resume, now=now)
@@ -68,6 +76,10 @@ async def confirm(
     async with in_transaction() as conn:
         report = await lock_report(conn, report_id)
         actors = await relations(p, report, conn)
+        # Only the verdict, not withdrawing or rating: the survivor is still its own
+        # reporter's matter.
+        if Actor.reporter not in actors and await reported_what_merged_in(p, report, conn):
+            actors |= {Actor.reporter}
         move = Move.confirm if fixed else Move.not_fixed
         await apply(conn, report, p, actors, move, note=note, now=now)
     return report
@@ -90,14 +102,14 @@ async def rate(
             )
         if report.rating is not None:
             raise Conflict("this report is already rated", code="already_rated")
-        report.rating, report.rating_comment, report.updated_at = score, comment_text, now
-        await report.save(using_db=conn, update_fields=["rating", "rating_comment", "updated_at"])
-        await record(
-            report,
+        report.rating, report.rating_comment = score, comment_text
+        await save_and_record(
             conn,
-            actor=p,
-            kind="rated",
-            at=now,
+            report,
+            p,
+            "rated",
+            now,
+            fields=["rating", "rating_comment"],
             note=comment_text,
             topics=["report.commented"],
             data={"rating": score},
@@ -144,15 +156,12 @@ async def reclassify(
             due.respond,
             due.resolve,
         )
-        report.due_at = governing_due(report)
-        report.updated_at = now
-        await report.save(using_db=conn)
-        await record(
-            report,
+        await save_and_record(
             conn,
-            actor=p,
-            kind="reclassified",
-            at=now,
+            report,
+            p,
+            "reclassified",
+            now,
             category_code=info.code,
             note=note,
             public=new_info is not None and new_info.id != old_info.id,

@@ -9,27 +9,20 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from schemas.common import rfc3339
 from server.auth.principal import Principal
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.lifecycle import OPEN, Actor, Move, Outcome, Status, decide
 from server.models.people import Role, Staff
 from server.models.reports import Report, ReportFollower
-from server.services.reports import catalogue, ownership, sla
+from server.services.reports import catalogue, facts, ownership, sla
 from server.services.reports.access import get_visible, relations
-from server.services.reports.records import ActorLike, record
+from server.services.reports.legs import pending_legs_conflict
+from server.services.reports.records import ActorLike, record, save_and_record
 from server.services.reports.sla import in_db_zone
 
 # Moves after which the resident has had a first substantive answer.
 RESPONDS = {Move.dispatch, Move.start, Move.wait, Move.resolve, Move.reject}
-
-
-def governing_due(r: Report) -> datetime:
-    """The deadline the queue sorts by: accept first, then first response, then resolve."""
-    if r.accepted_at is None and r.accept_due is not None:
-        return r.accept_due
-    if r.first_response_at is None and r.respond_due is not None:
-        return r.respond_due
-    return r.resolve_due or r.due_at
 
 
 async def lock_report(conn: BaseDBAsyncClient, report_id: int) -> Report:
@@ -52,12 +45,19 @@ async def apply(
     note: str | None = None,
     now: datetime,
     data: dict[str, Any] | None = None,
+    legs_left: int | None = None,
 ) -> Outcome:
     """Check the move, change the (locked) report accordingly and record it."""
-    out = decide(report.status, move, actors, note)
+    out = decide(report.status, move, actors, note, legs_left=legs_left)
+    # The timeline row keeps the deadline it met or missed: the 考核 figures count from it.
+    if move in (Move.claim, Move.accept) and report.accept_due is not None:
+        data = {**(data or {}), "accept_due": rfc3339(report.accept_due)}
+    if out.target == Status.resolved and report.resolve_due is not None:
+        data = {**(data or {}), "resolve_due": rfc3339(report.resolve_due)}
     info = await catalogue.category_by_id(report.category_id)
     prio = report.priority.value
     clock = await sla.clock_for(report.community_id, using_db=conn)
+    paused_since = report.paused_at if out.resumes else None
     if out.resumes and report.paused_at is not None:
         for name in ("accept_due", "respond_due", "resolve_due"):
             setattr(
@@ -74,13 +74,14 @@ async def apply(
         report.first_response_at = now
     if out.target == Status.resolved:
         report.resolved_at = now
-    if out.target == Status.closed:
+        report.follow_up_due = clock.add(now, sla.FOLLOW_UP)
+    if out.target in (Status.closed, Status.withdrawn):
         report.closed_at = now
     if out.target == Status.rejected:
         report.reject_reason = note or ""
     if out.target == Status.reopened:
         report.reopen_count += 1
-        report.resolved_at = report.closed_at = None
+        report.resolved_at = report.closed_at = report.follow_up_due = None
         budget = catalogue.budget(info, prio)[2]
         report.resolve_due = clock.add(now, timedelta(minutes=budget))
     if out.leaves_open:
@@ -88,15 +89,14 @@ async def apply(
     if out.enters_open:
         await ownership.add_load(conn, report.owner_id, prio, +1)
     report.status = out.target
-    report.due_at = governing_due(report)
-    report.updated_at = now
-    await report.save(using_db=conn)
-    await record(
-        report,
+    if out.move in (Move.claim, Move.accept) or paused_since or out.target == Status.resolved:
+        await facts.note_move(conn, report, clock, out, paused_since=paused_since, now=now)
+    await save_and_record(
         conn,
-        actor=actor,
-        kind=move.value,
-        at=now,
+        report,
+        actor,
+        move.value,
+        now,
         category_code=info.code,
         note=note or "",
         public=out.public,
@@ -121,6 +121,10 @@ async def transition(
     now = in_db_zone(now)
     if move == Move.dispatch:
         raise Invalid("dispatch through the dispatch endpoint, with its legs", code="use_dispatch")
+    if move == Move.recall:
+        raise Invalid("recall through the leg's recall endpoint", code="use_recall")
+    if move == Move.withdraw:
+        raise Invalid("withdraw through the report's withdraw endpoint", code="use_withdraw")
     await get_visible(p, report_id)
     if move == Move.merge:
         if survivor_id is None:
@@ -141,6 +145,11 @@ async def transition(
             else:
                 decide(report.status, move, actors)  # refuse before changing anything
                 await _set_owner(conn, report, p, p.id, now, reason="claimed")
+        if move == Move.resolve:
+            decide(report.status, move, actors, note)  # illegal moves answer as such first
+            refusal = await pending_legs_conflict(conn, report.id)
+            if refusal is not None:
+                raise refusal
         await apply(conn, report, p, actors, move, note=note, now=now)
     return report
 
@@ -163,14 +172,13 @@ async def _set_owner(
         await ownership.add_load(conn, owner_id, prio, +1, at=now)
     report.owner_id = owner_id
     report.owner_since = now
-    report.updated_at = now
-    await report.save(using_db=conn, update_fields=["owner_id", "owner_since", "updated_at"])
-    await record(
-        report,
+    await save_and_record(
         conn,
-        actor=actor,
-        kind="assigned",
-        at=now,
+        report,
+        actor,
+        "assigned",
+        now,
+        fields=["owner_id", "owner_since"],
         note=note,
         public=True,
         topics=["report.assigned"],

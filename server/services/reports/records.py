@@ -8,15 +8,53 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
 
 from server.auth.principal import Principal
-from server.models.records import OutboxEvent
+from server.domain.lifecycle import Status
 from server.models.reports import Report, ReportEvent, ReportFollower
 from server.services.audit import audit
 from server.services.outbox import emit
 from server.services.reports import catalogue
 
 ActorLike = Principal | tuple[str, int | None] | None
+
+
+def governing_due(r: Report) -> datetime:
+    """The deadline the queue sorts by: accept first, then first response, then resolve,
+    and once resolved the 回访 follow-up."""
+    if r.status == Status.resolved and r.follow_up_due is not None:
+        return r.follow_up_due
+    if r.accepted_at is None and r.accept_due is not None:
+        return r.accept_due
+    if r.first_response_at is None and r.respond_due is not None:
+        return r.respond_due
+    return r.resolve_due or r.due_at
+
+
+async def save_and_record(
+    conn: BaseDBAsyncClient,
+    report: Report,
+    actor: ActorLike,
+    kind: str,
+    at: datetime,
+    *,
+    fields: Iterable[str] | None = None,
+    row: Model | None = None,
+    **event: Any,
+) -> ReportEvent:
+    """The tail of every change to a report: stamp its governing deadline and ``updated_at``
+    and save it (only ``fields`` and those two, when given), then record the event with its
+    outbox rows and audit entry. A change to one of the report's own rows (a dispatch leg)
+    passes it as ``row``: that row is saved and the report is left as it is."""
+    if row is not None:
+        await row.save(using_db=conn)
+    else:
+        report.due_at = governing_due(report)
+        report.updated_at = at
+        update = None if fields is None else [*fields, "due_at", "updated_at"]
+        await report.save(using_db=conn, update_fields=update)
+    return await record(report, conn, actor=actor, kind=kind, at=at, **event)
 
 
 def actor_of(actor: ActorLike) -> tuple[str, int | None]:
@@ -100,29 +138,9 @@ async def record(
             resident_ids=followers,
             **(data or {}),
         )
-        if len(topics) == 1:
-            await emit(
-                topics[0],
-                "report",
-                report.id,
-                body,
-                community_id=report.community_id,
-                using_db=conn,
-            )
-        else:  # one round trip for several topics of the same change
-            await OutboxEvent.bulk_create(
-                [
-                    OutboxEvent(
-                        topic=t,
-                        aggregate_type="report",
-                        aggregate_id=str(report.id),
-                        community_id=report.community_id,
-                        payload=body,
-                    )
-                    for t in topics
-                ],
-                using_db=conn,
-            )
+        await emit(
+            topics, "report", report.id, body, community_id=report.community_id, using_db=conn
+        )
     await audit(
         (actor_type, actor_id),
         f"report.{kind}",

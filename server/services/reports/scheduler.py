@@ -17,12 +17,12 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from schemas.common import rfc3339
 from server.domain.lifecycle import OPEN, Status
 from server.models.people import Role, Staff
 from server.models.reports import DispatchLeg, Escalation, LegStatus, Report
 from server.services.reports import catalogue, ownership, sla
-from server.services.reports.moves import governing_due
-from server.services.reports.records import record
+from server.services.reports.records import record, save_and_record
 from server.services.reports.sla import in_db_zone
 
 log = logging.getLogger("linli.reports.scheduler")
@@ -56,6 +56,23 @@ async def _pool(row: dict[str, Any], now: datetime) -> tuple[list[int], str]:
     )
 
 
+class DeskHours:
+    """Whether a community's desks are open now, asked once per community per pass.
+
+    Passing a matter on and telling the secretary or the street are desk work, counted
+    in the working time the deadlines are measured in: a deadline missed at closing time
+    is acted on when the desks next open, not at 03:00."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now, self._open = now, dict[int, bool]()
+
+    async def open(self, community_id: int) -> bool:
+        if community_id not in self._open:
+            clock = await sla.clock_for(community_id)
+            self._open[community_id] = clock.is_open(self.now)
+        return self._open[community_id]
+
+
 async def _managers(community_id: int, street_id: int, level: int) -> list[int]:
     if level == 1:
         qs = Staff.filter(community_id=community_id, role=Role.secretary, active=True)
@@ -85,19 +102,17 @@ async def assign_waiting(now: datetime, tick: Tick) -> None:
                 continue
             await ownership.add_load(conn, chosen, r.priority.value, +1, at=now)
             clock = await sla.clock_for(r.community_id, using_db=conn)
-            r.owner_id, r.owner_since, r.updated_at = chosen, now, now
+            r.owner_id, r.owner_since = chosen, now
             # The accept clock starts when someone is there to accept.
             r.accept_due = clock.add(
                 now, timedelta(minutes=catalogue.budget(info, r.priority.value)[0])
             )
-            r.due_at = governing_due(r)
-            await r.save(using_db=conn)
-            await record(
-                r,
+            await save_and_record(
                 conn,
-                actor=None,
-                kind="assigned",
-                at=now,
+                r,
+                None,
+                "assigned",
+                now,
                 category_code=info.code,
                 topics=["report.assigned"],
                 data={"owner_id": chosen, "reason": reason},
@@ -136,10 +151,14 @@ async def pass_on(now: datetime, worker: str, tick: Tick) -> None:
             paused_at__isnull=True,
             accept_due__lt=now,
         )
+        .order_by("accept_due")
         .limit(BATCH)
         .values(*KEYS)
     )
+    desks = DeskHours(now)
     for row in rows:
+        if not await desks.open(row["community_id"]):
+            continue
         pool, _ = await _pool(row, now)
         try:
             async with in_transaction() as conn:
@@ -165,15 +184,12 @@ async def pass_on(now: datetime, worker: str, tick: Tick) -> None:
                     await ownership.add_load(conn, previous, r.priority.value, -1)
                     await ownership.add_load(conn, chosen, r.priority.value, +1, at=now)
                     r.owner_id, r.owner_since = chosen, now
-                r.due_at = governing_due(r)
-                r.updated_at = now
-                await r.save(using_db=conn)
-                await record(
-                    r,
+                await save_and_record(
                     conn,
-                    actor=None,
-                    kind="passed_on",
-                    at=now,
+                    r,
+                    None,
+                    "passed_on",
+                    now,
                     category_code=info.code,
                     public=False,
                     topics=["report.assigned", "report.escalated"],
@@ -193,7 +209,7 @@ async def pass_on(now: datetime, worker: str, tick: Tick) -> None:
 
 async def escalate_overdue(now: datetime, worker: str, tick: Tick) -> None:
     """Missed response or resolve deadlines: the secretary first, then the street."""
-    ids = (
+    rows = (
         await Report.filter(
             status__in=OPEN_VALUES,
             paused_at__isnull=True,
@@ -202,19 +218,23 @@ async def escalate_overdue(now: datetime, worker: str, tick: Tick) -> None:
         )
         .order_by("due_at")
         .limit(BATCH)
-        .values_list("id", flat=True)
+        .values("id", "community_id")
     )
-    for rid in ids:
-        await _escalate_one(int(rid), now, worker, tick)  # type: ignore[call-overload]
+    desks = DeskHours(now)
+    for row in rows:
+        if await desks.open(row["community_id"]):
+            await _escalate_one(row["id"], now, worker, tick)
     legs = (
         await DispatchLeg.filter(
             status__in=[LegStatus.pending, LegStatus.accepted, LegStatus.working], due_at__lt=now
         )
+        .order_by("due_at")
         .limit(BATCH)
-        .values("id", "report_id", "due_at", "department_id")
+        .values("id", "report_id", "due_at", "department_id", community_id="report__community_id")
     )
     for leg in legs:
-        await _escalate_leg(leg, now, worker, tick)
+        if await desks.open(leg["community_id"]):
+            await _escalate_leg(leg, now, worker, tick)
 
 
 async def _escalate_one(rid: int, now: datetime, worker: str, tick: Tick) -> None:
@@ -224,6 +244,8 @@ async def _escalate_one(rid: int, now: datetime, worker: str, tick: Tick) -> Non
             if r is None or r.status not in OPEN or r.paused_at is not None or r.due_at >= now:
                 return
             deadline = "respond" if r.first_response_at is None else "resolve"
+            if r.status == Status.resolved:
+                deadline = "follow_up"
             clock = await sla.clock_for(r.community_id, using_db=conn)
             level = 2 if now >= clock.add(r.due_at, STREET_AFTER) else 1
             if level <= r.escalation_level:
@@ -245,7 +267,7 @@ async def _escalate_one(rid: int, now: datetime, worker: str, tick: Tick) -> Non
                     "level": level,
                     "to": "secretary" if level == 1 else "street",
                     "deadline": deadline,
-                    "due_at": r.due_at.isoformat(),
+                    "due_at": rfc3339(r.due_at),
                     "notify_staff_ids": notify,
                 },
             )

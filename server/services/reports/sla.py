@@ -18,6 +18,10 @@ from server.domain.hours import OpeningHours
 
 log = logging.getLogger("linli.reports.sla")
 
+# 回访: the owner calls the resident back within one working day (8 working hours) of
+# resolving; the queue and the header count down to it from then on.
+FOLLOW_UP = timedelta(hours=8)
+
 
 class Clock(Protocol):
     def add(self, start: datetime, work: timedelta) -> datetime: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from schemas.guides import GuideLink
 from schemas.reports import (
     LegOut,
     Location,
@@ -18,6 +19,7 @@ from server.auth.principal import Principal
 from server.domain.lifecycle import OPEN, Status, allowed_moves
 from server.models.people import Department, Staff
 from server.models.reports import DispatchLeg, LegStatus, Meeting, Report, ReportEvent
+from server.services.guides import handlers
 from server.services.reports import catalogue
 from server.services.reports.access import relations
 from server.services.reports.sla import current_time
@@ -78,9 +80,17 @@ async def timeline(report: Report, viewer: Principal, *, public_only: bool) -> l
                 public=e.public,
                 actor=who,
                 actor_id=None if public_only else e.actor_id,
+                guide=_guide(e.data),
             )
         )
     return out
+
+
+def _guide(data: Any) -> GuideLink | None:
+    """The 办事指南 a reply linked to (its title as it was when sent)."""
+    if isinstance(data, dict) and isinstance(data.get("guide_id"), int):
+        return GuideLink(id=data["guide_id"], title=str(data.get("guide_title", "")))
+    return None
 
 
 async def public_view(
@@ -89,8 +99,10 @@ async def public_view(
     *,
     with_timeline: bool,
     owner_known: tuple[str, str] | None = None,
+    handler: bool = False,
 ) -> ReportPublic:
-    """``owner_known``: the owner's (display name, role) when the caller has them already."""
+    """``owner_known``: the owner's (display name, role) when the caller has them already;
+    ``handler``: say who handles it (the 责任清单), as the report's own page does."""
     info = await catalogue.category_by_id(report.category_id)
     owner: tuple[str, str] | None
     if owner_known is not None and report.owner_id:
@@ -120,6 +132,8 @@ async def public_view(
         rating=report.rating,
         is_mine=report.resident_id == viewer.id,
         timeline=await timeline(report, viewer, public_only=True) if with_timeline else [],
+        # A report without its timeline is one just made: nobody has corrected it yet.
+        handled_by=await handlers.handled_by(report, fresh=not with_timeline) if handler else None,
     )
 
 
@@ -199,6 +213,7 @@ async def staff_view(report: Report, viewer: Principal) -> ReportStaff:
         accept_due=report.accept_due,
         respond_due=report.respond_due,
         resolve_due=report.resolve_due,
+        follow_up_due=report.follow_up_due,
         resolved_at=report.resolved_at,
         closed_at=report.closed_at,
         merged_into=report.merged_into_id,
@@ -238,10 +253,11 @@ async def staff_view(report: Report, viewer: Principal) -> ReportStaff:
         ],
         timeline=await timeline(report, viewer, public_only=False),
         allowed_moves=allowed_moves(report.status, await relations(viewer, report)),
+        handled_by=await handlers.handled_by(report),
     )
 
 
 async def view_for(report: Report, viewer: Principal) -> ReportPublic | ReportStaff:
     if viewer.is_resident:
-        return await public_view(report, viewer, with_timeline=True)
+        return await public_view(report, viewer, with_timeline=True, handler=True)
     return await staff_view(report, viewer)

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Any
 
+from pydantic import ValidationError
 from tortoise.transactions import in_transaction
 
 from schemas.rota import (
@@ -71,17 +72,39 @@ def _hours(openings: list[Opening]) -> list[dict[str, Any]]:
     ]
 
 
+def _stored_opening(h: dict[str, Any]) -> Opening | None:
+    """A stored opening as it is, even one written before times were checked, so the
+    secretary sees the bad row and can correct it; an unreadable one is left out."""
+    try:
+        return Opening.model_validate(h)
+    except ValidationError:
+        pass
+    try:
+        return Opening.model_construct(
+            weekday=int(h["weekday"]),
+            start=time.fromisoformat(h["start"]),
+            end=time.fromisoformat(h["end"]),
+            min_staff=int(h.get("min_staff", 1)),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def post_public(post: Post) -> PostPublic:
-    return PostPublic(
-        id=post.id,
-        community_id=post.community_id,
-        code=post.code,
-        name=post.name,
-        kind=post.kind.value,
-        hours=[Opening.model_validate(h) for h in post.hours],
-        sort_order=post.sort_order,
-        active=post.active,
-    )
+    fields: dict[str, Any] = {
+        "id": post.id,
+        "community_id": post.community_id,
+        "code": post.code,
+        "name": post.name,
+        "kind": post.kind.value,
+        "hours": [o for o in map(_stored_opening, post.hours) if o is not None],
+        "sort_order": post.sort_order,
+        "active": post.active,
+    }
+    try:
+        return PostPublic(**fields)
+    except ValidationError:  # an opening stored before times were checked
+        return PostPublic.model_construct(**fields)
 
 
 async def list_posts(p: Principal, community_id: int) -> list[PostPublic]:

@@ -37,17 +37,15 @@ async def set_policy(p: Principal, community_id: int | None, data: VisitPolicyIn
     c = await community_in_scope(p, community_id)
     await check_groups(c.id, list(data.cadences))
     async with in_transaction() as conn:
-        row = await VisitPolicy.filter(community_id=c.id).using_db(conn).select_for_update().first()
-        if row is None:
-            await VisitPolicy.create(
-                community_id=c.id,
-                cadences=data.cadences,
-                default_days=data.default_days,
-                using_db=conn,
-            )
-        else:
-            row.cadences, row.default_days = data.cadences, data.default_days
-            await row.save(using_db=conn)
+        # Saves of one community queue on its policy row. A first save has no row to
+        # lock yet, so the row is made first if missing (a concurrent first save waits
+        # for it rather than colliding on the unique key), then locked.
+        await VisitPolicy.bulk_create(
+            [VisitPolicy(community_id=c.id)], ignore_conflicts=True, using_db=conn
+        )
+        row = await VisitPolicy.filter(community_id=c.id).using_db(conn).select_for_update().get()
+        row.cadences, row.default_days = data.cadences, data.default_days
+        await row.save(using_db=conn)
         moved = await reapply_policy(c.id, conn)
         await audit(
             p,

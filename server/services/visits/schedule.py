@@ -144,7 +144,10 @@ async def reapply_policy(community_id: int, conn: BaseDBAsyncClient) -> int:
     policy = await load_policy(community_id, conn)
     zone = await community_zone(community_id, conn)
     changed = []
-    async for s in VisitSchedule.filter(community_id=community_id).using_db(conn):
+    # In id order, so the bulk update below locks rows in the order every writer uses.
+    async for s in (
+        VisitSchedule.filter(community_id=community_id).order_by("household_id").using_db(conn)
+    ):
         cadence = policy.cadence_for(list(s.groups))
         met_day = s.last_met_at.astimezone(zone).date() if s.last_met_at else None
         due = next_due(met_day, s.registered_on, cadence)

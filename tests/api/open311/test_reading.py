@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from server.domain.open311.inbound import RequestFilter
-from server.models.reports import Report
+from server.models.reports import DispatchLeg, Report
 from server.services import open311 as svc
 from tests.api.open311.conftest import O311, xml
 from tests.support.factories import auth, make_household, make_resident
@@ -136,6 +136,10 @@ async def test_statuses_notes_and_agency_follow_the_report(o311: O311) -> None:
     (doc,) = (await o311.get(f"requests/{rid}.json")).json()
     assert doc["agency_responsible"] == f"{o311.world.communities[0].name}（城管）"
     assert doc["status_notes"] == "已派至城管处置。"
+    # The department reports back first: a report is not resolved while a leg is pending.
+    leg = (await DispatchLeg.get(report_id=rid)).id
+    await move(o311, rid, "officer", {}, f"legs/{leg}/accept")
+    await move(o311, rid, "officer", {"result": "已清运"}, f"legs/{leg}/report")
     await move(o311, rid, who, {"move": "resolve", "note": "已清运"})
     (doc,) = (await o311.get(f"requests/{rid}.json")).json()
     assert doc["status"] == "closed" and doc["status_notes"] == "已处置，待回访确认：已清运"

@@ -103,3 +103,63 @@ async def test_bad_photos_are_refused(ctx: Ctx) -> None:
     assert r.status_code == 413, r.text
     r = await ctx.client.post("/api/v1/reports/photos", headers=ctx.h(ctx.alice))
     assert r.status_code == 422
+
+
+async def test_a_report_back_photo_is_served_with_the_report(ctx: Ctx) -> None:
+    rid = (await ctx.report())["id"]
+    owner_id = (await Report.get(id=rid)).owner_id
+    owner = next(k for k, s in ctx.world.staff.items() if s.id == owner_id)
+    assert (await ctx.move(rid, owner, "accept")).status_code == 200
+    dept = ctx.world.departments["chengguan"].id
+    r = await ctx.client.post(
+        f"/api/v1/triage/reports/{rid}/dispatch",
+        json={"legs": [{"department_id": dept, "due_hours": 8}]},
+        headers=ctx.h(owner),
+    )
+    assert r.status_code == 200, r.text
+    leg = f"/api/v1/triage/reports/{rid}/legs/{r.json()['legs'][0]['id']}"
+    assert (await ctx.client.post(f"{leg}/accept", headers=ctx.h("officer"))).status_code == 200
+    up = await _upload(ctx, "officer", _jpeg_with_gps())
+    assert up.status_code == 201, up.text
+    sha = up.json()["id"]
+    url = f"/api/v1/reports/{rid}/photos/{sha}"
+    assert (await ctx.client.get(url, headers=ctx.h("worker"))).status_code == 404
+    body = {"result": "已清运", "photos": [sha]}
+    r = await ctx.client.post(f"{leg}/report", json=body, headers=ctx.h("officer"))
+    assert r.status_code == 200, r.text
+    got = await ctx.client.get(url, headers=ctx.h("worker"))
+    assert got.status_code == 200 and got.headers["content-type"] == "image/jpeg"
+    assert (await ctx.client.get(url, headers=ctx.h(ctx.alice))).status_code == 200
+    other = f"/api/v1/reports/{rid}/photos/{'e' * 64}"
+    assert (await ctx.client.get(other, headers=ctx.h("worker"))).status_code == 404
+
+
+async def test_a_merged_reporter_has_a_say_on_the_survivors_fix(ctx: Ctx) -> None:
+    survivor = (await ctx.report())["id"]
+    dup = (await ctx.report(ctx.bob))["id"]
+    r = await ctx.move(dup, "secretary", "merge", "同一问题", survivor_id=survivor)
+    assert r.status_code == 200
+    owner_id = (await Report.get(id=survivor)).owner_id
+    owner = next(k for k, s in ctx.world.staff.items() if s.id == owner_id)
+    await ctx.move(survivor, owner, "accept")
+    assert (await ctx.move(survivor, owner, "resolve", "已清理")).status_code == 200
+    # Bob keeps receiving the survivor's moves.
+    resolved = (
+        await OutboxEvent.filter(topic="report.status_changed", aggregate_id=str(survivor))
+        .order_by("-id")
+        .first()
+    )
+    assert resolved and ctx.bob.id in resolved.payload["resident_ids"]
+    # Bob says it is not fixed: the survivor reopens to its owner.
+    url = f"/api/v1/reports/{survivor}/confirm"
+    bob = ctx.h(ctx.bob)
+    r = await ctx.client.post(url, json={"fixed": False, "note": "还没清理"}, headers=bob)
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "reopened"
+    assert (await ctx.move(survivor, owner, "resolve", "再次清理")).status_code == 200
+    r = await ctx.client.post(url, json={"fixed": True}, headers=bob)
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    # Withdrawing and rating stay the survivor's own reporter's.
+    rating = {"score": 2, "comment": ""}
+    r = await ctx.client.post(f"/api/v1/reports/{survivor}/rating", json=rating, headers=bob)
+    assert r.status_code == 403

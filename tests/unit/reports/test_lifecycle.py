@@ -65,9 +65,41 @@ def test_every_answer_is_consistent_with_the_table(status: Status, move: Move) -
         assert status not in rule.sources
         assert move.value not in exc.details["allowed"]
     else:
-        assert status in rule.sources and out.target == rule.target
+        assert status in rule.sources and out.target == (rule.target or status)
         assert move.value in allowed_moves(status, ALL_ACTORS)
         assert not (out.leaves_open and out.enters_open)
+
+
+def test_withdraw_is_the_reporters_and_ends_the_matter_unresolved() -> None:
+    out = decide(Status.dispatched, Move.withdraw, {Actor.reporter}, note="已自行修好")
+    assert out.target == Status.withdrawn and out.leaves_open
+    assert out.topics == ("report.withdrawn", "report.status_changed")
+    assert Status.withdrawn in TERMINAL and Status.withdrawn not in OPEN
+    with pytest.raises(Invalid):
+        decide(Status.accepted, Move.withdraw, {Actor.reporter}, note=" ")
+    with pytest.raises(Forbidden):
+        decide(Status.accepted, Move.withdraw, {Actor.owner}, note="x")
+    for s in (Status.closed, Status.resolved, Status.withdrawn):
+        with pytest.raises(IllegalMove):
+            decide(s, Move.withdraw, {Actor.reporter}, note="x")
+
+
+def test_recall_keeps_the_status_until_no_department_is_left() -> None:
+    owner = {Actor.owner}
+    assert decide(Status.dispatched, Move.recall, owner, "错派", legs_left=1).target == (
+        Status.dispatched
+    )
+    out = decide(Status.dispatched, Move.recall, {Actor.manager}, "错派", legs_left=0)
+    assert out.target == Status.accepted and not out.public
+    assert out.topics == ("report.recalled", "report.status_changed")
+    assert decide(Status.in_progress, Move.recall, owner, "错派", legs_left=0).target == (
+        Status.in_progress
+    )
+    assert not decide(Status.waiting, Move.recall, owner, "错派", legs_left=0).resumes
+    with pytest.raises(Forbidden):
+        decide(Status.dispatched, Move.recall, {Actor.colleague}, "x", legs_left=0)
+    with pytest.raises(IllegalMove):
+        decide(Status.closed, Move.recall, owner, "x", legs_left=0)
 
 
 def test_terminal_states_only_reopen() -> None:

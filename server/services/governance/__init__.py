@@ -1,0 +1,1 @@
+"""Self-governance use cases: projects and their steps, meetings, votes and ballots."""
