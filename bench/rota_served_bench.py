@@ -104,68 +104,15 @@ async def in_process(args: argparse.Namespace) -> None:
     )
 
 
-def _hm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 async def _seed(url: str, p: Problem, password: str) -> tuple[int, str]:
     """The benchmark community as rows: (community id, its secretary's username)."""
-    from server.auth.passwords import hash_password
     from server.db import close_db, init_db, migrate
-    from server.models.geo import Community, District, Street
-    from server.models.people import Role, Staff
-    from server.models.rota import Certification, Leave, Post, ShiftTemplate, StaffAvailability
+    from tests.support.rota import seed_problem
 
     await migrate(url)
     await init_db(url)
     try:
-        d = await District.create(code="bench", name="区")
-        st = await Street.create(district=d, code="bench", name="街道")
-        c = await Community.create(street=st, code="bench", name="居委")
-        posts = {}
-        for i, q in enumerate(p.posts):
-            hours = [
-                {"weekday": o.weekday, "start": _hm(o.start), "end": _hm(o.end), "min_staff": 1}
-                for o in q.openings
-            ]
-            posts[q.id] = await Post.create(
-                community=c, code=f"p{q.id}", name=q.name, kind=q.kind, hours=hours, sort_order=i
-            )
-        shifts = {}
-        for t in p.shifts:
-            shifts[t.id] = await ShiftTemplate.create(
-                community=c,
-                code=t.name,
-                name=t.name,
-                start=_hm(t.start),
-                end=_hm(t.end),
-                break_minutes=t.break_minutes,
-                weekdays=sorted(t.weekdays),
-            )
-        pw = hash_password(password)
-        for i, spec in enumerate(p.staff):
-            role = Role.secretary if i == 0 else Role.worker
-            s = await Staff.create(
-                username=f"bench{i}",
-                password_hash=pw,
-                display_name=spec.name,
-                role=role,
-                community=c,
-                street=st,
-            )
-            for post_id, (since, until) in spec.certified.items():
-                await Certification.create(
-                    staff=s, post=posts[post_id], certified_on=since, expires_on=until
-                )
-            await StaffAvailability.create(
-                staff=s,
-                max_hours_week=spec.max_minutes_week // 60,
-                avoid_weekdays=sorted(spec.avoid_weekdays),
-                avoid_shift_ids=[shifts[x].id for x in spec.avoid_shifts],
-            )
-            for day in spec.leave:
-                await Leave.create(staff=s, start_date=day, end_date=day)
-        return c.id, "bench0"
+        return await seed_problem(p, password)
     finally:
         await close_db()
 

@@ -28,8 +28,12 @@ from server.services.open311_keys import Open311Keys
 from server.services.reports import queries
 from server.services.rota.duty import use_broker
 from server.services.visits import planning
+from server.stopping import bounded, mark_stopping, take_over_stop_signals
+from server.stopping import install as install_stop_watch
 
 _names = itertools.count()
+GRACEFUL_SECONDS = 3.0
+STOP_DEADLINE = 8.0
 
 
 def create_app(
@@ -54,6 +58,9 @@ def create_app(
         HTTP_AUTO_TRACE=False,
         HEALTH=False,
         CORS=False,
+        # Open connections get this long to finish when the server stops (default 15 s);
+        # the main process kills whatever still runs STOP_DEADLINE after the signal.
+        GRACEFUL_SHUTDOWN_TIMEOUT=GRACEFUL_SECONDS,
         # TouchUp rewrites class methods once per process; tests build many apps.
         TOUCHUP=settings.linli_env != "test",
     )
@@ -120,15 +127,25 @@ def create_app(
         if manage_db:
             gc.collect()
             gc.freeze()
+        take_over_stop_signals(app)
+
+    async def _stopping(app: Sanic, _: Any = None) -> None:
+        mark_stopping(app)
+        # A running solve answers now with its best rota, so its request can finish.
+        await bounded("rota solves", stop_solves(2.0), 3.0)
+
+    app.register_listener(_stopping, "before_server_stop", priority=100)
 
     @app.after_server_stop
     async def _close(app: Sanic, _: Any = None) -> None:
-        await app.ctx.live.stop()
+        await bounded("live feed", app.ctx.live.stop(), 2.0)
         if manage_db:
-            await close_db()
-            await app.ctx.broker.close()
+            await bounded("database", close_db(), 2.0)
+            await bounded("broker", app.ctx.broker.close(), 2.0)
             app.ctx.wechat.close()
-        await stop_solves()
+        await bounded("rota solves", stop_solves(1.0), 2.0)
+
+    install_stop_watch(app, STOP_DEADLINE)
 
     return app
 

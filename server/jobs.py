@@ -15,6 +15,7 @@ from typing import Any
 from sanic import Sanic
 
 from server.config import Settings
+from server.stopping import bounded
 
 log = logging.getLogger("linli.jobs")
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
@@ -56,5 +57,6 @@ def install_jobs(app: Sanic, settings: Settings) -> None:
     async def _stop(app: Sanic, _: Any = None) -> None:
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        # A job stuck in a call that ignores cancellation must not hold the stop.
+        await bounded("jobs", asyncio.gather(*tasks, return_exceptions=True), 3.0)
         tasks.clear()

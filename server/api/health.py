@@ -12,6 +12,7 @@ from schemas.common import Health
 from server.api.respond import send
 from server.api.validation import returns
 from server.auth.access import public
+from server.workers import server_workers
 
 bp = Blueprint("health")
 
@@ -29,7 +30,8 @@ async def healthz(request: Request) -> HTTPResponse:
 @returns(Health, 200, 503)
 async def readyz(request: Request) -> HTTPResponse:
     """200 "ok" when the database and the broker answer, 200 "degraded" when only the
-    broker does not (requests are then served from the database), 503 without the database."""
+    broker does not (requests are then served from the database), 503 without the database
+    or when one of the server's workers is gone."""
     checks: dict[str, str] = {}
     try:
         await asyncio.wait_for(connections.get("default").execute_query("SELECT 1"), 2)
@@ -41,10 +43,15 @@ async def readyz(request: Request) -> HTTPResponse:
         checks["broker"] = f"ok ({request.app.ctx.broker.name})" if ok else "fail"
     except Exception as exc:
         checks["broker"] = f"fail: {type(exc).__name__}"
+    started, gone = server_workers(request.app)
+    if started:
+        checks["workers"] = f"ok ({started})" if not gone else f"fail: {gone} of {started} gone"
     # The database is the record: without it nothing works. The broker is a cache and a
     # bus: without it requests still succeed from the database, so the worker stays in
     # rotation and says it runs degraded.
-    if not checks["database"].startswith("ok"):
+    # A killed worker is not replaced by Sanic: the server serves on at part of its
+    # capacity, and says so until it is restarted.
+    if not checks["database"].startswith("ok") or gone:
         return send(Health(status="unavailable", checks=checks), 503)
     status = "ok" if checks["broker"].startswith("ok") else "degraded"
     return send(Health(status=status, checks=checks), 200)

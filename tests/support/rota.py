@@ -6,9 +6,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from server.models.geo import Community
+from server.auth.passwords import hash_password
+from server.models.geo import Community, District, Street
 from server.models.people import Role, Staff
-from server.models.rota import Certification, Post, PostKind, ShiftTemplate
+from server.models.rota import (
+    Certification,
+    Leave,
+    Post,
+    PostKind,
+    ShiftTemplate,
+    StaffAvailability,
+)
+from server.rota.problem import Problem
 from tests.support.factories import World, make_staff
 
 
@@ -72,3 +81,59 @@ async def make_rota_setup(world: World, *, certify_all: bool = True, extra: int 
             for post in setup.posts.values():
                 await Certification.create(staff=s, post=post, certified_on=CERTIFIED_SINCE)
     return setup
+
+
+def _hm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+async def seed_problem(p: Problem, password: str, tag: str = "bench") -> tuple[int, str]:
+    """A solver problem as rows of a new community (the benchmark's, for instance): its
+    id and the username of its secretary (the first of its staff)."""
+    d = await District.create(code=tag, name="区")
+    st = await Street.create(district=d, code=tag, name="街道")
+    c = await Community.create(street=st, code=tag, name="居委")
+    posts = {}
+    for i, q in enumerate(p.posts):
+        hours = [
+            {"weekday": o.weekday, "start": _hm(o.start), "end": _hm(o.end), "min_staff": 1}
+            for o in q.openings
+        ]
+        posts[q.id] = await Post.create(
+            community=c, code=f"p{q.id}", name=q.name, kind=q.kind, hours=hours, sort_order=i
+        )
+    shifts = {}
+    for t in p.shifts:
+        shifts[t.id] = await ShiftTemplate.create(
+            community=c,
+            code=t.name,
+            name=t.name,
+            start=_hm(t.start),
+            end=_hm(t.end),
+            break_minutes=t.break_minutes,
+            weekdays=sorted(t.weekdays),
+        )
+    pw = hash_password(password)
+    for i, spec in enumerate(p.staff):
+        role = Role.secretary if i == 0 else Role.worker
+        s = await Staff.create(
+            username=f"{tag}{i}",
+            password_hash=pw,
+            display_name=spec.name,
+            role=role,
+            community=c,
+            street=st,
+        )
+        for post_id, (since, until) in spec.certified.items():
+            await Certification.create(
+                staff=s, post=posts[post_id], certified_on=since, expires_on=until
+            )
+        await StaffAvailability.create(
+            staff=s,
+            max_hours_week=spec.max_minutes_week // 60,
+            avoid_weekdays=sorted(spec.avoid_weekdays),
+            avoid_shift_ids=[shifts[x].id for x in spec.avoid_shifts],
+        )
+        for day in spec.leave:
+            await Leave.create(staff=s, start_date=day, end_date=day)
+    return c.id, f"{tag}0"
