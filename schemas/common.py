@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, get_args
 
 import annotated_types as at
@@ -11,11 +11,28 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
 from pydantic.fields import FieldInfo
+
+
+def rfc3339(value: datetime) -> str:
+    """The one format of every timestamp in answers: RFC 3339 in UTC, to the microsecond,
+    with ``Z`` (``2026-12-06T05:30:00.000000Z``), whatever zone the value came in."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# An instant. Inputs take any RFC 3339 form; answers always carry :func:`rfc3339`.
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(rfc3339, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
+]
 
 # Record ids are 32-bit integers in PostgreSQL; larger numbers name nothing and would make
 # the query itself fail, so inputs refuse them up front.

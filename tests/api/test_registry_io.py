@@ -116,7 +116,12 @@ async def test_dry_run_reports_each_row_and_writes_nothing(app, client, world, k
         9: ["unknown_group"],
         10: ["duplicate_household"],
     }
-    assert rep["households_created"] == 2 and rep["members_created"] == 3
+    # Said plainly: nothing was written, and what a real run would write.
+    assert rep["households_created"] == 0 and rep["members_created"] == 0
+    assert rep["households_to_create"] == 2 and rep["members_to_create"] == 3
+    assert rep["written"] is False
+    assert rep["message"].startswith("Checked only, nothing was written")
+    assert "dry_run=false" in rep["message"]
     assert await Household.all().count() == 1
 
 
@@ -127,6 +132,7 @@ async def test_import_writes_good_households_whole(app, client, world) -> None:
     )
     rep = r.json()
     assert rep["households_created"] == 2 and rep["members_created"] == 3
+    assert rep["written"] is True and rep["message"].startswith("Written: 2 household(s)")
     h = await Household.get(room="301")
     assert h.floor == 3  # from the room number
     assert sorted(

@@ -17,6 +17,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from schemas.common import rfc3339
 from server.domain.lifecycle import OPEN, Status
 from server.models.people import Role, Staff
 from server.models.reports import DispatchLeg, Escalation, LegStatus, Report
@@ -266,7 +267,7 @@ async def _escalate_one(rid: int, now: datetime, worker: str, tick: Tick) -> Non
                     "level": level,
                     "to": "secretary" if level == 1 else "street",
                     "deadline": deadline,
-                    "due_at": r.due_at.isoformat(),
+                    "due_at": rfc3339(r.due_at),
                     "notify_staff_ids": notify,
                 },
             )

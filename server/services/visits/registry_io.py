@@ -109,6 +109,7 @@ async def import_registry(
     buildings = await _check_against_registry(c.id, rows)
     report_rows, good = _settle(rows)
     created_h = created_m = 0
+    to_h, to_m = len(good), sum(len(v) for v in good.values())
     if good and not dry_run:
         try:
             created_h, created_m = await _write(p, c.id, good, buildings, today)
@@ -117,20 +118,39 @@ async def import_registry(
             raise Conflict(
                 "the registry changed during the import; run it again", code="registry_changed"
             ) from None
-    elif good:
-        created_h, created_m = len(good), sum(len(v) for v in good.values())
     ok = sum(1 for r in report_rows if r.status == "ok")
     errors = sum(1 for r in report_rows if r.status == "error")
     return ImportReport(
         dry_run=dry_run,
+        written=created_h > 0,
+        message=import_message(dry_run, created_h, created_m, to_h, to_m, errors),
         rows=len(rows),
         ok=ok,
         errors=errors,
         skipped=len(rows) - ok - errors,
         households_created=created_h,
         members_created=created_m,
+        households_to_create=to_h,
+        members_to_create=to_m,
         results=report_rows,
     )
+
+
+def import_message(
+    dry_run: bool, created_h: int, created_m: int, to_h: int, to_m: int, errors: int
+) -> str:
+    """One plain sentence: what was written, or that nothing was and how to write it."""
+    held = f"; {errors} row(s) with errors are held back, see results" if errors else ""
+    if dry_run:
+        if not to_h:
+            return f"Checked only, nothing was written: no household is ready to import{held}."
+        return (
+            f"Checked only, nothing was written: {to_h} household(s) with {to_m} people would "
+            f"be created; send the file again with dry_run=false to write them{held}."
+        )
+    if not created_h:
+        return f"Nothing was written: no household is ready to import{held}."
+    return f"Written: {created_h} household(s) with {created_m} people created{held}."
 
 
 async def _check_against_registry(community_id: int, rows: list[Row]) -> dict[tuple[str, str], int]:
