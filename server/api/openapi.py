@@ -83,6 +83,34 @@ def path_template(part: str) -> str:
     return f"{{{name}}}"
 
 
+def _swap_refs(node: Any, names: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref in names:
+            node["$ref"] = names[ref]
+        for value in node.values():
+            _swap_refs(value, names)
+    elif isinstance(node, list):
+        for value in node:
+            _swap_refs(value, names)
+
+
+def _split_refs(paths: dict[str, Any], models: list[type[BaseModel]], refs: Any) -> None:
+    """A model whose request and answer schemas differ is two components in pydantic's
+    output (``Model-Input``, ``Model-Output``): a request body refers to the first, the
+    answers to the second."""
+    inputs: dict[str, str] = {}
+    outputs: dict[str, str] = {}
+    for m in models:
+        plain = REF.format(model=m.__name__)
+        inputs[plain] = refs[(m, "validation")]["$ref"]
+        outputs[plain] = refs[(m, "serialization")]["$ref"]
+    for ops in paths.values():
+        for op in ops.values():
+            _swap_refs(op.get("requestBody"), inputs)
+            _swap_refs(op.get("responses"), outputs)
+
+
 def build_spec(app: Sanic) -> dict[str, Any]:
     seen: set[type[BaseModel]] = {ErrorBody}
     paths: dict[str, dict[str, Any]] = {}
@@ -158,11 +186,12 @@ def build_spec(app: Sanic) -> dict[str, Any]:
             elif doc.raw_body is not None:
                 op["requestBody"] = {"required": True, "content": doc.raw_body}
             paths.setdefault(path, {})[method.lower()] = op
-    _, defs = models_json_schema(
-        [(m, "serialization") for m in sorted(seen, key=lambda m: m.__name__)]
-        + [(m, "validation") for m in sorted(seen, key=lambda m: m.__name__)],
+    models = sorted(seen, key=lambda m: m.__name__)
+    refs, defs = models_json_schema(
+        [(m, "serialization") for m in models] + [(m, "validation") for m in models],
         ref_template=REF,
     )
+    _split_refs(paths, models, refs)
     return {
         "openapi": "3.1.0",
         "info": {
