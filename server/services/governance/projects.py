@@ -31,6 +31,7 @@ from server.models.governance import (
 from server.models.people import Resident, ResidentHousehold, Role, Staff
 from server.models.visits import HouseholdArea
 from server.services.audit import audit
+from server.services.filters import given
 from server.services.governance.access import (
     LOCAL_STAFF,
     ensure_community_staff,
@@ -164,9 +165,7 @@ async def add_member(p: Principal, project_id: int, resident_id: int) -> Project
 
 async def board(p: Principal, status: str | None) -> list[ProjectOut]:
     ids = await visible_project_ids(p)
-    qs = Project.all() if ids is None else Project.filter(id__in=ids)
-    if status is not None:
-        qs = qs.filter(status=status)
+    qs = given(Project.all() if ids is None else Project.filter(id__in=ids), status=status)
     projects = await qs.order_by("-id").limit(BOARD_LIMIT)
     today = await local_today(projects[0].community_id) if projects else date.today()
     return await projects_out(projects, today)

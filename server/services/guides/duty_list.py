@@ -16,6 +16,7 @@ from server.models.geo import Building, Community, Estate, Street
 from server.models.guides import Responsibility, ResponsibleBody, StreetSegment
 from server.models.people import Department
 from server.services.audit import audit
+from server.services.filters import given
 from server.services.reports import catalogue
 
 
@@ -190,8 +191,7 @@ async def list_rules(q: RuleQuery) -> list[RuleOut]:
     qs = Responsibility.all().order_by("category_id", "level", "id")
     if q.category is not None:
         qs = qs.filter(category_id=(await catalogue.category(q.category)).id)
-    if q.community_id is not None:
-        qs = qs.filter(community_id=q.community_id)
+    qs = given(qs, community_id=q.community_id)
     return await rule_views(await qs.offset(q.offset).limit(q.limit))
 
 

@@ -23,6 +23,7 @@ from server.models.guides import (
 from server.models.people import ResidentHousehold, Role
 from server.models.reports import Category, Report
 from server.services.audit import audit
+from server.services.filters import given
 from server.services.reports.access import get_visible
 from server.services.reports.dispatch import NewLeg, dispatch
 from server.services.reports.sla import in_db_zone
@@ -187,9 +188,7 @@ async def correction_counts(
         street_id = p.street_id
     elif p.role != Role.admin:
         raise Forbidden("street dispatchers and admins read the corrections")
-    qs = ResponsibilityCorrection.all()
-    if street_id is not None:
-        qs = qs.filter(street_id=street_id)
+    qs = given(ResponsibilityCorrection.all(), street_id=street_id)
     if since is not None:
         start = datetime(since.year, since.month, since.day, tzinfo=ZoneInfo("Asia/Shanghai"))
         qs = qs.filter(at__gte=start)

@@ -13,6 +13,7 @@ from server.domain.errors import Invalid, NotFound
 from server.models.people import Role, Staff
 from server.models.rota import Leave, ShiftTemplate, StaffAvailability
 from server.services.audit import audit
+from server.services.filters import given
 from server.services.rota.setup import (
     BY_STAFF,
     ROSTERED,
@@ -92,9 +93,7 @@ async def list_leave(
     p: Principal, community_id: int, since: date | None = None
 ) -> list[LeavePublic]:
     await community_in_scope(p, community_id)
-    qs = Leave.filter(staff__community_id=community_id)
-    if since is not None:
-        qs = qs.filter(end_date__gte=since)
+    qs = given(Leave.filter(staff__community_id=community_id), end_date__gte=since)
     rows = await qs.prefetch_related("staff").order_by("start_date", "id")
     return [leave_public(x) for x in rows]
 
