@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from schemas.auth import RoleName
-from schemas.common import Id, Strict
+from schemas.common import Id, Strict, Timestamp
 
 
 class CommunityPublic(BaseModel):
@@ -70,8 +69,8 @@ class BindingPublic(BaseModel):
     household_id: int
     status: Literal["pending", "verified"]
     verified_by: int | None
-    verified_at: datetime | None
-    created_at: datetime
+    verified_at: Timestamp | None
+    created_at: Timestamp
 
 
 class BindingQuery(Strict):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from schemas.common import Id, Strict
+from schemas.common import Id, Strict, Timestamp
 
 ProjectKindName = Literal["lift", "parking", "waste_point", "corridor", "custom"]
 ProjectStatusName = Literal["proposed", "active", "done", "cancelled"]
@@ -59,7 +59,7 @@ class StepOut(BaseModel):
     note: str
     ticked_by_type: str
     ticked_by_id: int | None
-    ticked_at: datetime | None
+    ticked_at: Timestamp | None
 
 
 class StepTick(Strict):
@@ -97,11 +97,15 @@ class ProjectOut(BaseModel):
     members: list[int]
     helpers: list[int]
     progress: ProgressOut
-    created_at: datetime
+    created_at: Timestamp
 
 
 class ProjectDetail(ProjectOut):
     steps: list[StepOut]
+
+
+class ProjectBoardQuery(Strict):
+    status: ProjectStatusName | None = None
 
 
 class ProjectBoard(BaseModel):
@@ -177,7 +181,7 @@ class MeetingOut(BaseModel):
     project_id: int
     kind: MeetingKindName
     title: str
-    starts_at: datetime
+    starts_at: Timestamp
     place: str
     agenda: list[str]
     department_ids: list[int]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from schemas.common import Id, Strict
+from schemas.common import Id, Strict, Timestamp
 
 DecisionKindName = Literal[
     "rules_of_procedure",
@@ -45,7 +44,7 @@ class BallotOut(BaseModel):
     household_id: int
     choice: ChoiceName
     cast_by: int
-    cast_at: datetime
+    cast_at: Timestamp
     revision: int
 
 
@@ -79,9 +78,9 @@ class VoteOut(BaseModel):
     question: str
     decision_kind: DecisionKindName
     status: Literal["open", "closed"]
-    opened_at: datetime
-    closes_at: datetime
-    closed_at: datetime | None
+    opened_at: Timestamp
+    closes_at: Timestamp
+    closed_at: Timestamp | None
     tally: TallyOut | None = Field(
         description="staff: live while open; everyone: the published result once closed"
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import Id, Strict
+from schemas.common import Id, Strict, Timestamp
 
 BodyKindName = Literal["property", "committee", "department"]
 PlaceKind = Literal["building", "estate", "segment", "community"]
@@ -45,7 +45,7 @@ class GuideOut(BaseModel):
     department: str
     last_reviewed: date
     published: bool
-    updated_at: datetime
+    updated_at: Timestamp
 
 
 class GuideHit(BaseModel):

@@ -3,12 +3,11 @@ feed and the relay's operations view."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import Strict
+from schemas.common import Strict, Timestamp
 
 # What wx.requestSubscribeMessage reports per template id.
 Consent = Literal["accept", "reject", "ban", "filter"]
@@ -44,8 +43,8 @@ class InboxItem(BaseModel):
     report_id: int | None
     title: str
     body: str
-    created_at: datetime
-    read_at: datetime | None
+    created_at: Timestamp
+    read_at: Timestamp | None
 
 
 class InboxPage(BaseModel):
@@ -78,7 +77,7 @@ class LiveEventPublic(BaseModel):
     topic: str
     community_id: int | None
     payload: dict[str, Any]
-    created_at: datetime
+    created_at: Timestamp
 
 
 class InboxRead(Strict):
@@ -98,12 +97,12 @@ class ChannelDepth(BaseModel):
     sent: int
     skipped: int
     dead: int
-    oldest_pending_at: datetime | None
+    oldest_pending_at: Timestamp | None
 
 
 class QueueStats(BaseModel):
     outbox_unprocessed: int
-    outbox_oldest_at: datetime | None
+    outbox_oldest_at: Timestamp | None
     channels: list[ChannelDepth]
     failures_last_hour: int
 
@@ -129,9 +128,9 @@ class DeliveryPublic(BaseModel):
     attempts: int
     last_error: str
     dead_reason: str
-    next_attempt_at: datetime
-    created_at: datetime
-    updated_at: datetime
+    next_attempt_at: Timestamp
+    created_at: Timestamp
+    updated_at: Timestamp
 
 
 class DeliveryPage(BaseModel):

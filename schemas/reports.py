@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from schemas.common import Id, Strict
+from schemas.common import Id, Strict, Timestamp
 from schemas.guides import GuideLink, HandledBy
 
 PriorityName = Literal["low", "normal", "high", "urgent"]
@@ -68,7 +68,7 @@ class PhotoOut(BaseModel):
 
 class TimelineEvent(BaseModel):
     id: int
-    at: datetime
+    at: Timestamp
     kind: str
     from_status: StatusName | None = None
     to_status: StatusName | None = None
@@ -92,9 +92,9 @@ class ReportPublic(BaseModel):
     owner_name: str | None
     photos: list[str]
     location: Location | None
-    created_at: datetime
-    updated_at: datetime
-    resolve_due: datetime | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    resolve_due: Timestamp | None
     merged_into: int | None
     reject_reason: str | None
     rating: int | None
@@ -109,11 +109,11 @@ class LegOut(BaseModel):
     department_name: str
     status: Literal["pending", "accepted", "working", "reported", "recalled"]
     instructions: str
-    due_at: datetime
+    due_at: Timestamp
     overdue: bool
     officer_id: int | None
-    accepted_at: datetime | None
-    reported_at: datetime | None
+    accepted_at: Timestamp | None
+    reported_at: Timestamp | None
     result: str | None
     photos: list[str]
 
@@ -125,7 +125,7 @@ class MeetingOut(BaseModel):
     participants: list[str]
     outcome: str
     recorded_by_id: int
-    recorded_at: datetime
+    recorded_at: Timestamp
 
 
 class ReportRow(BaseModel):
@@ -139,8 +139,8 @@ class ReportRow(BaseModel):
     title: str
     owner_id: int | None
     resident_id: int | None
-    created_at: datetime
-    due_at: datetime
+    created_at: Timestamp
+    due_at: Timestamp
     overdue: bool
     paused: bool
     escalation_level: int
@@ -154,16 +154,16 @@ class ReportStaff(ReportRow):
     location: Location | None
     hide_name: bool
     source: str
-    owner_since: datetime | None
-    accepted_at: datetime | None
-    accept_due: datetime | None
-    respond_due: datetime | None
-    resolve_due: datetime | None
-    follow_up_due: datetime | None = Field(
+    owner_since: Timestamp | None
+    accepted_at: Timestamp | None
+    accept_due: Timestamp | None
+    respond_due: Timestamp | None
+    resolve_due: Timestamp | None
+    follow_up_due: Timestamp | None = Field(
         default=None, description="回访: when the owner must have called the resident back"
     )
-    resolved_at: datetime | None
-    closed_at: datetime | None
+    resolved_at: Timestamp | None
+    closed_at: Timestamp | None
     merged_into: int | None
     reject_reason: str | None
     rating: int | None
@@ -303,7 +303,7 @@ class DuplicateOut(BaseModel):
     title: str
     status: StatusName
     distance_m: float
-    created_at: datetime
+    created_at: Timestamp
 
 
 class CreatedReport(BaseModel):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from schemas.common import Strict, WallTime
+from schemas.common import Strict, Timestamp, WallTime
 from schemas.rota import PostKind
 
 
@@ -48,8 +48,8 @@ class RotaSummary(BaseModel):
     start_date: date
     end_date: date
     status: Literal["draft", "published", "superseded"]
-    created_at: datetime
-    published_at: datetime | None
+    created_at: Timestamp
+    published_at: Timestamp | None
     solver_status: str
     objective: int | None
     bound: int | None
@@ -128,7 +128,7 @@ class AssignmentRef(BaseModel):
 
 class ChangePublic(BaseModel):
     id: int
-    at: datetime
+    at: Timestamp
     kind: str
     actor_id: int | None
     reason: str
@@ -159,9 +159,9 @@ class SwapPublic(BaseModel):
     reason: str
     status: Literal["pending", "approved", "denied", "cancelled"]
     decided_by_id: int | None
-    decided_at: datetime | None
+    decided_at: Timestamp | None
     decision_note: str
-    created_at: datetime
+    created_at: Timestamp
 
 
 class SickRequest(Strict):
@@ -186,7 +186,11 @@ class ResolveResult(BaseModel):
 
 
 class OnDutyQuery(Strict):
-    at: datetime | None = None
+    at: datetime | None = Field(
+        default=None,
+        description="the moment to ask about (default: now); a time without an offset, "
+        "e.g. 2026-12-07T09:30, is read in the community's time zone",
+    )
     post_id: int | None = None
 
 
@@ -194,7 +198,7 @@ class OnDutyStaff(BaseModel):
     staff_id: int
     name: str
     shift: str
-    until: datetime
+    until: Timestamp
     trainee: bool
 
 
@@ -208,7 +212,7 @@ class OnDutyPost(BaseModel):
 
 class OnDuty(BaseModel):
     community_id: int
-    at: datetime
+    at: Timestamp
     source: Literal["rota", "all_active"]
     worker_ids: list[int]
     posts: list[OnDutyPost]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from schemas.common import ErrorDetail, Id, Strict
+from schemas.common import ErrorDetail, Id, Strict, Timestamp
 from schemas.registry import GroupOut
 
 ChannelName = Literal["door", "phone", "video"]
@@ -53,8 +53,8 @@ class VisitOut(BaseModel):
     household_id: int
     community_id: int
     worker_id: int
-    started_at: datetime
-    ended_at: datetime | None
+    started_at: Timestamp
+    ended_at: Timestamp | None
     channel: ChannelName
     outcome: OutcomeName
     notes: str
@@ -63,7 +63,7 @@ class VisitOut(BaseModel):
     longitude: float | None
     photos: list[str]
     version: int
-    recorded_at: datetime
+    recorded_at: Timestamp
 
 
 class VisitSyncResult(BaseModel):
@@ -98,6 +98,11 @@ class DueQuery(Strict):
     worker_id: Id | None = Field(default=None, description="default: the caller")
     within_days: int = Field(default=7, ge=0, le=90)
     limit: int = Field(default=500, ge=1, le=2000)
+    order: Literal["walk", "overdue"] = Field(
+        default="walk",
+        description="walk: in walking order (estate, building, unit, floor, room); "
+        "overdue: the longest overdue first, then by due date, walking order within a day",
+    )
 
 
 class DueItem(BaseModel):
@@ -114,7 +119,7 @@ class DueItem(BaseModel):
     next_due: date
     days_overdue: int
     status: Literal["overdue", "due"]
-    last_met_at: datetime | None
+    last_met_at: Timestamp | None
 
 
 class DueList(BaseModel):
@@ -195,7 +200,7 @@ class Coverage(BaseModel):
 
 class TimelineEntry(BaseModel):
     kind: Literal["visit", "report"]
-    at: datetime
+    at: Timestamp
     visit: VisitOut | None = None
     report: dict[str, Any] | None = None
 

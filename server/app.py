@@ -9,7 +9,7 @@ from typing import Any
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from server.api import api_group, errors, root_blueprints, validation
+from server.api import api_group, errors, limits, root_blueprints, validation
 from server.api.validation import check_path_ids
 from server.auth import access
 from server.auth.tokens import TokenSigner
@@ -45,7 +45,6 @@ def create_app(
     app = Sanic(name or f"linli{next(_names) or ''}")
     app.config.update(
         FALLBACK_ERROR_FORMAT="json",
-        REQUEST_MAX_SIZE=40 * 1024 * 1024,
         # Our own document is built from the routes (server/api/openapi.py); the docs UI
         # would load its assets from a CDN, so there is none.
         OAS=False,
@@ -97,6 +96,7 @@ def create_app(
     for bp in root_blueprints():
         app.blueprint(bp)
     errors.install(app)
+    limits.install(app)  # body limits, before any body is read
     access.install(app)
     validation.install(app)
     app.on_request(check_path_ids)

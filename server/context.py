@@ -10,14 +10,15 @@ from contextvars import ContextVar
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 client_ip_var: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
-# A caller's X-Request-ID is kept only when it is printable ASCII that fits the audit
-# log's column; anything else (empty, too long, control bytes) gets a fresh id.
-REQUEST_ID_PATTERN = r"^[\x21-\x7e]{1,64}$"
+# A caller's X-Request-ID is kept only when it is a sane id that fits the audit log's
+# column (up to 64 of letters, digits, ".", "_", "-"); anything else gets a fresh id, so a
+# log line or a header never carries what a client chose to smuggle in.
+REQUEST_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
 _REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 
 
 def request_id_from(sent: str | None) -> str:
-    return sent if sent is not None and _REQUEST_ID.match(sent) else str(uuid.uuid4())
+    return sent if sent is not None and _REQUEST_ID.fullmatch(sent) else str(uuid.uuid4())
 
 
 class RequestIdFilter(logging.Filter):

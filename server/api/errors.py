@@ -13,6 +13,7 @@ from sanic.response import HTTPResponse
 from server.api import georeport
 from server.api.respond import send
 from server.api.validation import errors_of
+from server.broker import BrokerUnavailable
 from server.domain import errors as de
 
 log = logging.getLogger("linli.api")
@@ -62,6 +63,12 @@ def handle(request: Request, exc: Exception) -> HTTPResponse:
     status, code, message, details, headers = describe(request, exc)
     if georeport.is_georeport(request):
         return georeport.error_response(request, status, message, headers)
+    if status == 401:
+        # RFC 6750: say how to authenticate; name the error when a token was refused
+        challenge = 'Bearer realm="linli"'
+        if code not in ("unauthenticated", "bad_credentials", "api_key_missing"):
+            challenge += ', error="invalid_token"'
+        headers = {**(headers or {}), "WWW-Authenticate": challenge}
     return error_response(status, code, message, details, headers)
 
 
@@ -74,6 +81,10 @@ def describe(request: Request, exc: Exception) -> Described:
         if isinstance(exc, de.RateLimited):
             headers = {"Retry-After": str(exc.retry_after)}
         return status_of(exc), exc.code, exc.message, exc.details, headers
+    if isinstance(exc, BrokerUnavailable):
+        # only where the broker is the one thing that can answer (a lock, a live feed)
+        log.warning("broker unavailable on %s %s: %s", request.method, request.path, exc)
+        return 503, "unavailable", "try again in a moment", None, {"Retry-After": "1"}
     if isinstance(exc, ValidationError):
         return 422, "invalid", "the input is not valid", errors_of(exc), None
     if isinstance(exc, SanicException):

@@ -121,6 +121,8 @@ def build_spec(app: Sanic) -> dict[str, Any]:
             # server, 400 when served through ASGI.
             responses.setdefault("101", {"description": "Switched to the WebSocket protocol"})
             error_codes |= {400, 426}
+        if doc.body is not None or doc.raw_body is not None:
+            error_codes.add(413)  # past the route's body limit (server/api/limits.py)
         security: list[dict[str, list[str]]] | None = None
         if doc.error_content is None:
             if doc.body is not None or doc.raw_body is not None or doc.query is not None:

@@ -22,6 +22,7 @@ from schemas.reports import (
     TransitionIn,
     WithdrawIn,
 )
+from server.api.limits import UPLOAD_MAX, body_limit
 from server.api.respond import send
 from server.api.validation import body, query, raw_body, returns
 from server.auth.access import access, residents_only, staff
@@ -220,6 +221,7 @@ async def rating(request: Request, report_id: int) -> HTTPResponse:
 
 
 @bp.post("/photos")
+@body_limit(UPLOAD_MAX)
 @ANYONE
 @raw_body(
     {
@@ -234,7 +236,7 @@ async def rating(request: Request, report_id: int) -> HTTPResponse:
 )
 @returns(PhotoOut, 201, 413, 415)
 async def upload_photo(request: Request) -> HTTPResponse:
-    """Upload one photo (JPEG, PNG or WebP, at most 5 MB and 40 MP); EXIF is removed."""
+    """Upload one photo (JPEG, PNG or WebP, at most 5 MB and 16 MP); EXIF is removed."""
     f = request.files.get("file") if request.files else None
     if f is None:
         raise Invalid("send the photo as multipart field 'file'", code="file_needed")

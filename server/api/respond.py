@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pydantic import BaseModel
 from sanic.response import HTTPResponse
 
-from server.services.encoded import EncodedJson
-
-
-def _default(obj: Any) -> Any:
-    if isinstance(obj, BaseModel):
-        return obj.model_dump(mode="json")
-    if isinstance(obj, set | frozenset):
-        return sorted(obj)
-    raise TypeError(f"cannot encode {type(obj).__name__}")
+from server.services.encoded import EncodedJson, dumps
 
 
 def send(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> HTTPResponse:
@@ -25,7 +16,7 @@ def send(data: Any, status: int = 200, headers: dict[str, str] | None = None) ->
     elif isinstance(data, BaseModel):
         body = data.model_dump_json().encode()
     else:
-        body = orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+        body = dumps(data)
     return HTTPResponse(body, status=status, headers=headers, content_type="application/json")
 
 

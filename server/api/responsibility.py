@@ -23,6 +23,7 @@ from schemas.guides import (
     SegmentOut,
 )
 from schemas.reports import ReportStaff
+from server.api.limits import UPLOAD_MAX, body_limit
 from server.api.respond import no_content, send
 from server.api.validation import body, query, raw_body, returns
 from server.auth.access import access, staff
@@ -112,6 +113,7 @@ async def delete_rule(request: Request, rule_id: int) -> HTTPResponse:
 
 
 @bp.post("/streets/<street_id:int>/import")
+@body_limit(UPLOAD_MAX)
 @staff(Role.admin)
 @raw_body(_TYPES)
 @query(RuleImportQuery)

@@ -93,11 +93,14 @@ def ensure_community(p: Principal, community_id: int, street_id: int | None) -> 
 
 
 async def community_in_scope(p: Principal, community_id: int | None = None) -> Community:
-    """The community (the caller's own when none is named): 404 when there is none, and
-    refused when it lies outside the caller's scope."""
+    """The community (the caller's own when none is named): 404 when there is none and
+    when it lies outside the caller's scope, so an outsider cannot tell which ids exist."""
     cid = community_id if community_id is not None else p.community_id
     c = await Community.filter(id=cid).first() if cid is not None else None
     if c is None:
         raise NotFound("community not found")
-    ensure_community(p, c.id, c.street_id)
+    try:
+        ensure_community(p, c.id, c.street_id)
+    except Forbidden:
+        raise NotFound("community not found") from None
     return c

@@ -81,7 +81,7 @@ class RedisBroker(Broker):
             url, max_connections=max_connections, timeout=10, socket_connect_timeout=op_timeout
         )
         self.redis = Redis(connection_pool=self._pool)
-        self._reads = ReadPipe.from_url(url)
+        self._reads = ReadPipe.from_url(url, timeout=op_timeout)
         self._release_script = self.redis.register_script(_RELEASE)
         self.breaker = breaker or Breaker()
         self.op_timeout = op_timeout
@@ -91,11 +91,16 @@ class RedisBroker(Broker):
     def _k(self, key: str) -> str:
         return self.prefix + key
 
-    async def _call(self, command: Callable[[], Awaitable[T]]) -> T:
+    async def _call(self, command: Callable[[], Awaitable[T]], timed: bool = True) -> T:
+        """Run ``command`` through the breaker, limited to ``op_timeout`` (the pipelined
+        reads keep their own limit, one timer per connection: ``timed=False``)."""
         if not self.breaker.allow():
             raise BrokerUnavailable("redis is unavailable (circuit open)")
         try:
-            async with asyncio.timeout(self.op_timeout):
+            if timed:
+                async with asyncio.timeout(self.op_timeout):
+                    result = await command()
+            else:
                 result = await command()
         except _DOWN as exc:
             self.breaker.failed()
@@ -123,7 +128,7 @@ class RedisBroker(Broker):
     async def get(self, key: str) -> bytes | None:
         if self._reads is not None:
             reads = self._reads
-            return await self._call(lambda: reads.command(b"GET", self._k(key)))  # type: ignore[no-any-return]
+            return await self._call(lambda: reads.command(b"GET", self._k(key)), timed=False)  # type: ignore[no-any-return]
         value = await self._call(lambda: self.redis.get(self._k(key)))
         return value.encode() if isinstance(value, str) else value
 
@@ -133,7 +138,7 @@ class RedisBroker(Broker):
         if self._reads is not None:
             reads = self._reads
             return await self._call(  # type: ignore[no-any-return]
-                lambda: reads.command(b"MGET", *(self._k(k) for k in keys))
+                lambda: reads.command(b"MGET", *(self._k(k) for k in keys)), timed=False
             )
         values = await self._call(lambda: self.redis.mget([self._k(k) for k in keys]))
         return [v.encode() if isinstance(v, str) else v for v in values]

@@ -75,6 +75,7 @@ class _Protocol(asyncio.Protocol):
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
         self.waiting: deque[asyncio.Future[Any]] = deque()
+        self.sent_at: deque[float] = deque()  # when each waiting reply's command was sent
         self.buf = bytearray()
         self.out: list[bytes] = []  # commands of this turn of the loop, not yet written
         self.closed = False
@@ -85,6 +86,7 @@ class _Protocol(asyncio.Protocol):
             fut.set_exception(ConnectionError("redis connection lost"))
             return fut
         self.waiting.append(fut)
+        self.sent_at.append(loop.time())
         if not self.out:
             loop.call_soon(self.flush)
         self.out.append(line)
@@ -109,6 +111,7 @@ class _Protocol(asyncio.Protocol):
                 break
             value, pos = got
             fut = self.waiting.popleft()
+            self.sent_at.popleft()
             if fut.done():  # its caller was cancelled; the reply is still consumed in turn
                 continue
             if isinstance(value, RespError):
@@ -120,6 +123,7 @@ class _Protocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        self.sent_at.clear()
         while self.waiting:
             fut = self.waiting.popleft()
             if not fut.done():
@@ -137,15 +141,17 @@ class ReadPipe:
         db: int = 0,
         username: str | None = None,
         password: str | None = None,
+        timeout: float = 2.0,
     ) -> None:
         self.host, self.port, self.db = host, port, db
+        self.timeout = timeout
         self.username, self.password = username, password
         self._proto: _Protocol | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._connecting: asyncio.Future[_Protocol] | None = None
 
     @classmethod
-    def from_url(cls, url: str) -> ReadPipe | None:
+    def from_url(cls, url: str, timeout: float = 2.0) -> ReadPipe | None:
         """None for what this plain-TCP reader does not speak (TLS, Unix sockets)."""
         u = urlparse(url)
         if u.scheme != "redis":
@@ -157,11 +163,15 @@ class ReadPipe:
             int(path) if path else 0,
             unquote(u.username) if u.username else None,
             unquote(u.password) if u.password else None,
+            timeout,
         )
 
     async def _connect(self) -> _Protocol:
         loop = asyncio.get_running_loop()
-        _, proto = await loop.create_connection(_Protocol, self.host, self.port)
+        _, proto = await asyncio.wait_for(
+            loop.create_connection(_Protocol, self.host, self.port), self.timeout
+        )
+        loop.call_later(self.timeout / 2, self._watch, proto, loop)
         hello: list[tuple[bytes | str, ...]] = []
         if self.password is not None:
             user = (self.username,) if self.username else ()
@@ -172,6 +182,17 @@ class ReadPipe:
             await proto.send(loop, encode(*cmd))
         self._proto, self._loop = proto, loop
         return proto
+
+    def _watch(self, proto: _Protocol, loop: asyncio.AbstractEventLoop) -> None:
+        """A reply overdue by ``timeout`` means Redis hangs: drop the connection, which
+        fails every waiting read (one timer per connection, not one per command)."""
+        if proto.closed:
+            return
+        if proto.sent_at and loop.time() - proto.sent_at[0] > self.timeout:
+            if proto.transport is not None:
+                proto.transport.abort()
+            return
+        loop.call_later(self.timeout / 2, self._watch, proto, loop)
 
     async def _ready(self) -> _Protocol:
         proto = self._proto

@@ -14,7 +14,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from server.broker import Broker
+from schemas.common import rfc3339
+from server.broker import Broker, BrokerUnavailable
 from server.domain.live import Audience, Viewer, sees
 from server.models.notify import LiveEvent
 
@@ -30,7 +31,7 @@ def frame(row: LiveEvent) -> dict[str, Any]:
         "topic": row.topic,
         "community_id": row.community_id,
         "payload": row.payload,
-        "created_at": row.created_at.isoformat(),
+        "created_at": rfc3339(row.created_at),
     }
 
 
@@ -88,10 +89,16 @@ class LiveHub:
                         await self._read_new()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("live feed reader failed; restarting")
+            except Exception as exc:
+                if isinstance(exc, BrokerUnavailable):
+                    log.warning("live feed: broker unavailable, reading the log on a timer")
+                else:
+                    log.exception("live feed reader failed; restarting")
                 ready.set()
                 await asyncio.sleep(self.poll)
+                # without the wake-ups the log is still there: keep delivering from it
+                with contextlib.suppress(Exception):
+                    await self._read_new()
 
     async def _read_new(self) -> None:
         while True:

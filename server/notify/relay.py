@@ -18,7 +18,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from server.broker import Broker, create_broker
+from server.broker import Broker, BrokerUnavailable, create_broker
 from server.config import Settings
 from server.db import close_db, init_db
 from server.domain.delivery import Action, RetryPolicy
@@ -78,8 +78,10 @@ class Relay:
                 claimed_until=None,
             )
         if live:
-            # Only a wake-up: readers take the rows from the log, in id order.
-            await self.broker.publish(LIVE_CHANNEL, str(live))
+            # Only a wake-up: readers take the rows from the log, in id order (and also
+            # read it on a timer, so a wake-up lost while the broker is away costs a poll).
+            with contextlib.suppress(BrokerUnavailable):
+                await self.broker.publish(LIVE_CHANNEL, str(live))
         return len(events)
 
     # -- deliveries --------------------------------------------------------
@@ -151,6 +153,8 @@ class Relay:
         while not stop.is_set():
             try:
                 busy = await self.fan_out_once() > 0
+            except BrokerUnavailable:  # the broker logs the outage; the rows wait
+                busy = False
             except Exception:
                 log.exception("fan-out round failed")
                 busy = False
@@ -168,6 +172,8 @@ class Relay:
                 room = self.queue.maxsize - self.queue.qsize()
                 if room > 0:
                     busy = await self.claim_deliveries(room) > 0
+            except BrokerUnavailable:  # the broker logs the outage; the rows wait
+                pass
             except Exception:
                 log.exception("delivery claim failed")
             if not busy:

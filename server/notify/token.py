@@ -2,6 +2,8 @@
 
 WeChat invalidates the previous token when a new one is forced, so refreshing is done
 under a broker lock: the first process refreshes, the others wait and read its result.
+While the broker is away each process keeps its own copy, fetched through the stable-token
+endpoint (which hands every caller the same token unless forced), so sends go on.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import time
 
 import orjson
 
-from server.broker import Broker
+from server.broker import Broker, BrokerUnavailable
 from server.notify.wechat import WeChatGateway
 
 log = logging.getLogger("linli.wechat.token")
@@ -24,6 +26,7 @@ class AccessTokens:
         self.margin = margin
         self._key = f"wechat:token:{gateway.appid}"
         self._lock = f"wechat:token-refresh:{gateway.appid}"
+        self._own: tuple[str, float] | None = None  # used while the broker is away
 
     async def _cached(self) -> tuple[str, float] | None:
         raw = await self.broker.get(self._key)
@@ -37,14 +40,29 @@ class AccessTokens:
 
     async def get(self) -> str:
         """A valid token: the shared one, or a new one fetched by exactly one process."""
-        item = await self._cached()
-        if item is not None and self._fresh(item):
-            return item[0]
-        return await self._refresh(stale=None)
+        try:
+            item = await self._cached()
+            if item is not None and self._fresh(item):
+                return item[0]
+            return await self._refresh(stale=None)
+        except BrokerUnavailable:
+            return await self._without_broker(stale=None)
 
     async def invalidate(self, stale: str) -> str:
         """WeChat refused ``stale``: replace it, unless another process already has."""
-        return await self._refresh(stale=stale)
+        try:
+            return await self._refresh(stale=stale)
+        except BrokerUnavailable:
+            return await self._without_broker(stale=stale)
+
+    async def _without_broker(self, stale: str | None) -> str:
+        own = self._own
+        if own is not None and self._fresh(own) and own[0] != stale:
+            return own[0]
+        token, expires_in = await self.gateway.stable_token(force_refresh=stale is not None)
+        self._own = (token, time.time() + expires_in)
+        log.info("WeChat access token fetched without the broker (expires in %ss)", expires_in)
+        return token
 
     async def _refresh(self, stale: str | None) -> str:
         async with self.broker.lock(self._lock, ttl=30.0, wait=35.0):

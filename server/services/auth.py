@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +12,7 @@ from tortoise.transactions import in_transaction
 from server.auth.passwords import verify_password
 from server.auth.principal import Principal
 from server.auth.tokens import TokenSigner, new_family
-from server.broker import Broker
+from server.broker import Broker, BrokerUnavailable, MemoryBroker
 from server.domain.errors import RateLimited, Unauthenticated
 from server.models.people import RefreshToken, Resident, RevokedSession, Staff
 from server.notify.wechat import WeChatGateway
@@ -65,6 +66,7 @@ class AuthService:
         self.broker = broker
         self.wechat = wechat
         self.policy = policy or LoginPolicy()
+        self._local = MemoryBroker()  # failure counters while the broker is away
 
     async def _issue(self, p: Principal, family: str | None = None) -> Tokens:
         """A token pair in the sign-in ``family`` (a new sign-in when None)."""
@@ -129,8 +131,7 @@ class AuthService:
     async def staff_login(self, username: str, password: str, ip: str | None) -> Tokens:
         user_key = f"login:fail:user:{username.lower()}"
         ip_key = f"login:fail:ip:{ip or '-'}"
-        user_fails = int(await self.broker.get(user_key) or 0)
-        ip_fails = int(await self.broker.get(ip_key) or 0)
+        user_fails, ip_fails = await self._failures(user_key, ip_key)
         if user_fails >= self.policy.max_failures or ip_fails >= self.policy.ip_max_failures:
             raise RateLimited(
                 "too many failed sign-ins; this account or address is locked for a while",
@@ -139,8 +140,8 @@ class AuthService:
         staff = await Staff.filter(username=username).first()
         ok = await verify_password(staff.password_hash if staff else None, password)
         if not ok or staff is None or not staff.active:
-            fails = await self.broker.incr(user_key, self.policy.lockout_seconds)
-            await self.broker.incr(ip_key, self.policy.lockout_seconds)
+            fails = await self._count(user_key)
+            await self._count(ip_key)
             await audit(
                 ("staff", staff.id if staff else None),
                 "staff.login_failed",
@@ -150,9 +151,30 @@ class AuthService:
             )
             await asyncio.sleep(self._delay(fails))
             raise Unauthenticated("wrong username or password", code="bad_credentials")
-        await self.broker.delete(user_key)
+        await self._forget(user_key)
         await audit(("staff", staff.id), "staff.login", "staff", staff.id)
         return await self._issue(staff_principal(staff))
+
+    # Failure counters live in the broker, shared by every worker. While it is away they
+    # are kept in this process, so the limits still hold (per process) and sign-in works.
+    async def _failures(self, *keys: str) -> list[int]:
+        try:
+            shared = await self.broker.get_many(*keys)
+        except BrokerUnavailable:
+            shared = [None] * len(keys)
+        here = await self._local.get_many(*keys)
+        return [max(int(a or 0), int(b or 0)) for a, b in zip(shared, here, strict=True)]
+
+    async def _count(self, key: str) -> int:
+        try:
+            return await self.broker.incr(key, self.policy.lockout_seconds)
+        except BrokerUnavailable:
+            return await self._local.incr(key, self.policy.lockout_seconds)
+
+    async def _forget(self, key: str) -> None:
+        await self._local.delete(key)
+        with contextlib.suppress(BrokerUnavailable):
+            await self.broker.delete(key)
 
     # -- tokens ----------------------------------------------------------
     async def refresh(self, refresh_token: str) -> Tokens:

@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,14 @@ from server.domain.errors import Invalid, NotFound, PayloadTooLarge, Unsupported
 from server.models.reports import Photo
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+# What a phone photo needs: 12 MP (4032 x 3024) is what phones save by default, 16 MP
+# leaves room for larger sensors; panoramas fit within the side. A decoded 16 MP picture
+# takes ~64 MB (RGBA), so each process decodes at most DECODE_SLOTS at once and queues
+# the rest: the decoding memory of a process stays under ~200 MB whatever arrives.
+MAX_PIXELS = 16_000_000
+MAX_SIDE = 8_192
+DECODE_SLOTS = 2
+_decoders = ThreadPoolExecutor(DECODE_SLOTS, thread_name_prefix="photo-decode")
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
@@ -28,6 +36,14 @@ class Clean:
     mime: str
     width: int
     height: int
+
+
+def _too_many_pixels() -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"a photo may be at most {MAX_PIXELS // 1_000_000} megapixels and {MAX_SIDE} pixels a side",
+        code="too_many_pixels",
+        details={"max_pixels": MAX_PIXELS, "max_side": MAX_SIDE},
+    )
 
 
 def _clean(raw: bytes) -> Clean:
@@ -41,8 +57,8 @@ def _clean(raw: bytes) -> Clean:
             fmt = probe.format or ""
             if fmt not in FORMATS:
                 raise UnsupportedMedia("photos must be JPEG, PNG or WebP")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise PayloadTooLarge("a photo may be at most 40 megapixels")
+            if probe.width * probe.height > MAX_PIXELS or max(probe.size) > MAX_SIDE:
+                raise _too_many_pixels()
             probe.verify()
         with Image.open(io.BytesIO(raw)) as img:
             img.load()
@@ -58,7 +74,7 @@ def _clean(raw: bytes) -> Clean:
             return Clean(out.getvalue(), FORMATS[fmt], upright.width, upright.height)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
         if isinstance(exc, Image.DecompressionBombError):
-            raise PayloadTooLarge("a photo may be at most 40 megapixels") from None
+            raise _too_many_pixels() from None
         raise UnsupportedMedia("the file is not a readable JPEG, PNG or WebP image") from None
 
 
@@ -72,7 +88,7 @@ class MediaStore:
         return self.root / sha[:2] / sha[2:]
 
     async def save_photo(self, raw: bytes, uploader: tuple[str, int]) -> Photo:
-        clean = await asyncio.to_thread(_clean, raw)
+        clean = await asyncio.get_running_loop().run_in_executor(_decoders, _clean, raw)
         sha = hashlib.sha256(clean.data).hexdigest()
         await asyncio.to_thread(self._write, sha, clean.data)
         photo, _ = await Photo.get_or_create(

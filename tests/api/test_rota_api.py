@@ -49,7 +49,7 @@ async def test_setup_through_the_api_and_who_may_change_it(
     r = await client.post(f"{API}/communities/{c.id}/posts", json=post, headers=auth(app, worker))
     assert r.status_code == 403
     r = await client.post(f"{API}/communities/{other.id}/posts", json=post, headers=auth(app, sec))
-    assert r.status_code == 403
+    assert r.status_code == 404  # out of scope looks like missing
     r = await client.post(f"{API}/communities/{c.id}/posts", json=post, headers=auth(app, sec))
     assert r.status_code == 201, r.text
     post_id = r.json()["id"]
@@ -66,7 +66,7 @@ async def test_setup_through_the_api_and_who_may_change_it(
     r = await client.get(
         f"{API}/communities/{c.id}/posts", headers=auth(app, world.staff["other_worker"])
     )
-    assert r.status_code == 403
+    assert r.status_code == 404
     r = await client.patch(
         f"{API}/posts/{post_id}", json={"name": "x"}, headers=auth(app, world.staff["other_worker"])
     )
@@ -156,12 +156,15 @@ async def test_generate_publish_grid_and_on_duty(app: Sanic, client: httpx.Async
     assert set(body["worker_ids"]) == expected and expected
     at_posts = {p["code"]: [s["staff_id"] for s in p["staff"]] for p in body["posts"]}
     assert at_posts["intake"] and at_posts["elderly"]
+    # A time without an offset is the community's wall clock (Asia/Shanghai).
     r = await client.get(
         f"{API}/communities/{c.id}/on-duty",
-        params={"at": f"{day(1)}T09:00:00"},
+        params={"at": at.replace(tzinfo=None).isoformat()},
         headers=auth(app, world.staff["worker"]),
     )
-    assert r.status_code == 422
+    assert r.status_code == 200, r.text
+    assert r.json()["worker_ids"] == body["worker_ids"] and r.json()["source"] == "rota"
+    assert datetime.fromisoformat(r.json()["at"]) == at
 
 
 async def test_impossible_rota_names_the_slot(app: Sanic, client: httpx.AsyncClient) -> None:
@@ -307,7 +310,7 @@ async def test_street_drafts_every_community_in_parallel(
     assert r.status_code == 403
     other = await make_world()
     r = await client.post(url, json=body, headers=auth(app, other.staff["dispatcher"]))
-    assert r.status_code == 403
+    assert r.status_code == 404  # another street's id looks like a missing one
     r = await client.post(url, json=body, headers=auth(app, world.staff["dispatcher"]))
     assert r.status_code == 201, r.text
     items = {i["community_id"]: i for i in r.json()["items"]}
@@ -438,4 +441,4 @@ async def test_publish_rechecks_rules_and_supersedes(app: Sanic, client: httpx.A
         params=at,
         headers=auth(app, world.staff["other_worker"]),
     )
-    assert r.status_code == 403
+    assert r.status_code == 404

@@ -9,6 +9,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from schemas.common import rfc3339
 from server.auth.principal import Principal
 from server.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from server.domain.lifecycle import OPEN, Actor, Move, Outcome, Status, decide
@@ -50,9 +51,9 @@ async def apply(
     out = decide(report.status, move, actors, note, legs_left=legs_left)
     # The timeline row keeps the deadline it met or missed: the 考核 figures count from it.
     if move in (Move.claim, Move.accept) and report.accept_due is not None:
-        data = {**(data or {}), "accept_due": report.accept_due.isoformat()}
+        data = {**(data or {}), "accept_due": rfc3339(report.accept_due)}
     if out.target == Status.resolved and report.resolve_due is not None:
-        data = {**(data or {}), "resolve_due": report.resolve_due.isoformat()}
+        data = {**(data or {}), "resolve_due": rfc3339(report.resolve_due)}
     info = await catalogue.category_by_id(report.category_id)
     prio = report.priority.value
     clock = await sla.clock_for(report.community_id, using_db=conn)

@@ -11,6 +11,7 @@ server process. One read fetches the generation and the hour together.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 import orjson
 from tortoise.timezone import localtime
 
-from server.broker import Broker
+from server.broker import Broker, BrokerUnavailable
 from server.models.geo import Community
 from server.models.people import Role, Staff
 from server.models.rota import Assignment, PostKind, Rota, RotaStatus
@@ -52,7 +53,12 @@ async def invalidate_on_duty(community_id: int, broker: Broker | None = None) ->
     """Call after the change is committed, so no reader caches the old rota anew."""
     b = broker or _broker
     if b is not None:
-        await b.incr(_gen_key(community_id), GENERATION_TTL)
+        try:
+            await b.incr(_gen_key(community_id), GENERATION_TTL)
+        except BrokerUnavailable:
+            # Dropping the generation retires every hour cached under a bumped one once
+            # the broker is back; the rest expire within CACHE_TTL.
+            await b.invalidate(_gen_key(community_id))
 
 
 async def _local_day(community_id: int, at: datetime) -> date:
@@ -101,6 +107,11 @@ def _pick(window: dict[str, Any], at: datetime) -> list[int]:
     return sorted(present)
 
 
+async def _uncached(community_id: int, hour: datetime, at: datetime) -> tuple[str, list[int]]:
+    window = await _hour_window(community_id, hour)
+    return str(window["source"]), _pick(window, at)
+
+
 async def on_duty_worker_ids(
     community_id: int, at: datetime, *, broker: Broker | None = None
 ) -> list[int]:
@@ -119,7 +130,10 @@ async def on_duty(
         window = await _hour_window(community_id, hour)
     else:
         key = _hour_key(community_id, hour)
-        raw_gen, cached = await b.get_many(_gen_key(community_id), key)
+        try:
+            raw_gen, cached = await b.get_many(_gen_key(community_id), key)
+        except BrokerUnavailable:  # the cache is away: the database answers
+            return await _uncached(community_id, hour, at)
         gen = int(raw_gen or 0)
         stamped = orjson.loads(cached) if cached is not None else None
         if stamped is not None and stamped.get("gen") == gen:
@@ -128,5 +142,6 @@ async def on_duty(
             # A reader that started before a publish may store the old answer under the
             # old generation: the next reader sees the stamp differ and reads anew.
             window = {**await _hour_window(community_id, hour), "gen": gen}
-            await b.set(key, orjson.dumps(window), ttl=CACHE_TTL)
+            with contextlib.suppress(BrokerUnavailable):
+                await b.set(key, orjson.dumps(window), ttl=CACHE_TTL)
     return str(window["source"]), _pick(window, at)

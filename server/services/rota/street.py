@@ -20,6 +20,8 @@ async def generate_street(p: Principal, street_id: int, req: GenerateRequest) ->
         raise NotFound("street not found")
     if p.role not in (Role.street_dispatcher, Role.admin):
         raise Forbidden("drafting a whole street is for the street office")
+    if p.role == Role.street_dispatcher and p.street_id != street.id:
+        raise NotFound("street not found")  # another street's id looks like a missing one
     communities = await Community.filter(street_id=street.id).order_by("id")
     loaded = []
     skipped: list[StreetDraftItem] = []

@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.timezone import get_default_timezone
 
+from schemas.common import rfc3339
 from schemas.visits import Coverage, CoverageRow, CoverageWeek, Timeline, TimelineEntry
 from server.auth.principal import Principal
 from server.auth.scope import ScopeRules, get_scoped, scoped
@@ -20,6 +21,7 @@ from server.models.people import ResidentHousehold, Staff
 from server.models.reports import Report
 from server.models.visits import CustomGroup, Visit, VisitReport
 from server.services.audit import audit
+from server.services.filters import given
 from server.services.sql import is_postgres, query
 from server.services.visits.log import visit_out
 from server.services.visits.registry import HOUSEHOLD_SCOPE
@@ -47,9 +49,7 @@ def _row(key: str, name: str, n: int, within: int, overdue: int, never: int) -> 
 
 
 async def coverage(p: Principal, community_id: int | None, weeks: int) -> Coverage:
-    qs = scoped(Community.all(), p, COMMUNITY_SCOPE)
-    if community_id is not None:
-        qs = qs.filter(id=community_id)
+    qs = given(scoped(Community.all(), p, COMMUNITY_SCOPE), id=community_id)
     communities = {c.id: c for c in await qs}
     if community_id is not None and not communities:
         raise NotFound("community not found")
@@ -175,7 +175,7 @@ async def timeline(p: Principal, household_id: int, limit: int = 200) -> Timelin
                     "owner_id": r.owner_id,
                     "source": r.source,
                     "visit_id": found_on.get(r.id),
-                    "created_at": r.created_at.isoformat(),
+                    "created_at": rfc3339(r.created_at),
                 },
             )
         )
