@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, get_args
 
 import annotated_types as at
@@ -41,7 +41,6 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # An integer input that declares no bounds of its own must fit PostgreSQL's integer, the
 # type of every id column: a bigger one would fail inside the query, not as a 422.
 INT_RANGE = (-(2**31), 2**31 - 1)
-_BOUNDS = (at.Ge, at.Gt, at.Le, at.Lt, at.Interval)
 
 # Text without leading or trailing whitespace (exactly the strings trimming leaves
 # unchanged, so a documented length means the same before and after trimming) and
@@ -88,23 +87,52 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-def _declares_bounds(annotation: Any) -> bool:
-    if isinstance(annotation, _BOUNDS):
-        return True
-    if isinstance(annotation, FieldInfo):
-        return any(_declares_bounds(m) for m in annotation.metadata)
-    return any(_declares_bounds(a) for a in get_args(annotation))
+def _declared(annotation: Any) -> tuple[bool, bool]:
+    """Whether a field declares its own (lower, upper) integer bound."""
+    if isinstance(annotation, at.Interval):
+        return (annotation.ge is not None or annotation.gt is not None), (
+            annotation.le is not None or annotation.lt is not None
+        )
+    if isinstance(annotation, at.Ge | at.Gt):
+        return True, False
+    if isinstance(annotation, at.Le | at.Lt):
+        return False, True
+    parts = annotation.metadata if isinstance(annotation, FieldInfo) else get_args(annotation)
+    low = high = False
+    for part in parts:
+        a, b = _declared(part)
+        low, high = low or a, high or b
+    return low, high
 
 
-def _out_of_range(value: Any) -> bool:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return not INT_RANGE[0] <= value <= INT_RANGE[1]
+# Dates and times an input may name: far enough either side for any real record, and
+# inside what every backend and zone conversion can hold (year 1 minus Shanghai's offset
+# is no datetime at all, and PostgreSQL's dates stop at 5874897).
+YEARS = (1900, 2200)
+
+
+def _out_of_years(value: Any) -> bool:
+    if isinstance(value, date):  # datetimes are dates too
+        return not YEARS[0] <= value.year <= YEARS[1]
     if isinstance(value, list | tuple | set | frozenset):
-        return any(_out_of_range(v) for v in value)
+        return any(_out_of_years(v) for v in value)
     return False
 
 
-_LIMITS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+def in_years(value: Any) -> Any:
+    """A validator for models that are not Strict (foreign protocols): the same years."""
+    if _out_of_years(value):
+        raise ValueError(f"dates must lie in the years {YEARS[0]} to {YEARS[1]}")
+    return value
+
+
+def _outside(value: Any, low: bool, high: bool) -> bool:
+    """An integer beyond INT_RANGE on a side the field leaves to the default."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (not low and value < INT_RANGE[0]) or (not high and value > INT_RANGE[1])
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_outside(v, low, high) for v in value)
+    return False
 
 
 def _document_inputs(schema: dict[str, Any]) -> None:
@@ -113,8 +141,11 @@ def _document_inputs(schema: dict[str, Any]) -> None:
         for variant in prop.get("anyOf", [prop]):
             if variant.get("type") == "array" and isinstance(variant.get("items"), dict):
                 variant = variant["items"]
-            if variant.get("type") == "integer" and not any(k in variant for k in _LIMITS):
-                variant["minimum"], variant["maximum"] = INT_RANGE
+            if variant.get("type") == "integer":
+                if "minimum" not in variant and "exclusiveMinimum" not in variant:
+                    variant["minimum"] = INT_RANGE[0]
+                if "maximum" not in variant and "exclusiveMaximum" not in variant:
+                    variant["maximum"] = INT_RANGE[1]
             if variant.get("type") != "string" or variant.get("format"):
                 continue
             own = variant.pop("pattern", None)
@@ -128,8 +159,9 @@ class Strict(BaseModel):
     """Input models refuse unknown fields, so typos fail loudly, and trim text fields.
 
     Their documented schema asks for already-trimmed text (see ``TRIMMED``), so every
-    document-valid request is accepted as sent; integers without bounds of their own
-    keep to ``INT_RANGE`` (declare ``Field(le=...)`` on a field that needs more).
+    document-valid request is accepted as sent; integers keep to ``INT_RANGE`` on each
+    side they do not bound themselves (an ``offset`` with ``ge=0`` still has a maximum),
+    and dates and times to the years in ``YEARS``.
     """
 
     model_config = ConfigDict(
@@ -141,14 +173,13 @@ class Strict(BaseModel):
     def _refuse_unstorable(cls, value: Any, info: ValidationInfo) -> Any:
         if _has_nul(value):
             raise ValueError("text must not contain NUL characters")
+        in_years(value)
         field = cls.model_fields.get(info.field_name or "")
-        if (
-            field is not None
-            and _out_of_range(value)
-            and not (_declares_bounds(field) or _declares_bounds(field.annotation))
-        ):
-            low, high = INT_RANGE
-            raise ValueError(f"integers here must lie between {low} and {high}")
+        if field is not None:
+            (a, b), (c, d) = _declared(field), _declared(field.annotation)
+            if _outside(value, a or c, b or d):
+                low, high = INT_RANGE
+                raise ValueError(f"integers here must lie between {low} and {high}")
         return value
 
 

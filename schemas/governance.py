@@ -104,6 +104,10 @@ class ProjectDetail(ProjectOut):
     steps: list[StepOut]
 
 
+class ProjectBoardQuery(Strict):
+    status: ProjectStatusName | None = None
+
+
 class ProjectBoard(BaseModel):
     items: list[ProjectOut]
 

@@ -156,11 +156,37 @@ class ImportRow(BaseModel):
 
 
 class ImportReport(BaseModel):
-    dry_run: bool
+    dry_run: bool = Field(description="true: only checked, nothing was written")
+    written: bool = Field(description="whether this request wrote anything")
+    message: str = Field(description="what happened, in one sentence for the person importing")
     rows: int
     ok: int
     errors: int
     skipped: int
-    households_created: int
-    members_created: int
+    households_created: int = Field(description="households written (0 on a dry run)")
+    members_created: int = Field(description="people written (0 on a dry run)")
+    households_to_create: int = Field(description="households a real run writes from this sheet")
+    members_to_create: int = Field(description="people a real run writes from this sheet")
     results: list[ImportRow]
+
+
+class HouseholdReadsQuery(Strict):
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class HouseholdRead(BaseModel):
+    """One time a staff member read the household's personal data."""
+
+    at: Timestamp
+    staff_id: int | None
+    staff_name: str = Field(description="who read it, as their colleagues know them")
+    role: str
+    action: str = Field(description="the audited action, e.g. household.read")
+    why: str = Field(description="what the read was for, in words")
+
+
+class HouseholdReads(BaseModel):
+    """Who read this household's record (个人信息查阅记录), newest first."""
+
+    household_id: int
+    items: list[HouseholdRead]

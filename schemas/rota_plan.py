@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -186,7 +186,11 @@ class ResolveResult(BaseModel):
 
 
 class OnDutyQuery(Strict):
-    at: Timestamp | None = None
+    at: datetime | None = Field(
+        default=None,
+        description="the moment to ask about (default: now); a time without an offset, "
+        "e.g. 2026-12-07T09:30, is read in the community's time zone",
+    )
     post_id: int | None = None
 
 

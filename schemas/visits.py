@@ -98,6 +98,11 @@ class DueQuery(Strict):
     worker_id: Id | None = Field(default=None, description="default: the caller")
     within_days: int = Field(default=7, ge=0, le=90)
     limit: int = Field(default=500, ge=1, le=2000)
+    order: Literal["walk", "overdue"] = Field(
+        default="walk",
+        description="walk: in walking order (estate, building, unit, floor, room); "
+        "overdue: the longest overdue first, then by due date, walking order within a day",
+    )
 
 
 class DueItem(BaseModel):

@@ -44,6 +44,17 @@ async def _migrate_and_seed(settings: Settings, seed: bool) -> None:
         await close_db()
 
 
+async def _kpi_build(settings: Settings) -> None:
+    from server.db import close_db, init_db
+    from server.services.kpi.build import fill_minutes
+
+    await init_db(settings.database_url)
+    try:
+        print(f"working minutes written for {await fill_minutes():,} reports")
+    finally:
+        await close_db()
+
+
 def serve(
     settings: Settings, factory: Callable[[], Sanic] | None = None, *, motd: bool = True
 ) -> None:
@@ -78,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="apply committed migrations")
     sub.add_parser("seed", help="apply migrations and seed the demo street if empty")
     sub.add_parser("relay", help="run an outbox relay on its own (run as many as needed)")
+    sub.add_parser("kpi-build", help="fill the 考核 working minutes of reports that lack them")
     args = parser.parse_args(argv)
 
     # Options become environment so every Sanic worker process builds the same settings.
@@ -94,6 +106,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_migrate_and_seed(settings, seed=False))
     elif args.command == "seed":
         asyncio.run(_migrate_and_seed(settings, seed=True))
+    elif args.command == "kpi-build":
+        asyncio.run(_kpi_build(settings))
     elif args.command == "relay":
         from server.notify.relay import main_relay
 

@@ -19,6 +19,7 @@ from server.demo.rota import seed_rota
 from server.demo.street import DemoLogin, DemoStreet, seed_street
 from server.demo.visits import seed_visits
 from server.models.geo import Street
+from server.services.governance.demo import seed_governance
 from server.services.guides.demo import seed_guides_and_duties
 from server.services.reports.catalogue import seed_catalogue
 from server.services.reports.sla import current_time
@@ -60,3 +61,4 @@ async def seed_more(street: DemoStreet) -> None:
     """The other parts of the demo, each one line: a seed function of its own feature
     that takes the street built above and runs inside the same transaction."""
     await seed_guides_and_duties()
+    await seed_governance(street)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -27,7 +27,7 @@ from tui.messages import (
     SignedIn,
 )
 from tui.screens import registry
-from tui.screens.help import HelpScreen
+from tui.screens.help import HelpScreen, RoleActions
 from tui.screens.login import LoginScreen
 
 # Imported at start, not when the first photo opens: it asks the terminal what pictures it
@@ -51,12 +51,10 @@ class LinliApp(App[None]):
     MODES: ClassVar = {"login": LoginScreen}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "show_help", "Help"),
+        Binding("question_mark", "show_help", "Help", show=False),
         # Desk keys stay out of the footer (Help and the palette list them) so each screen's
         # own keys get the room, which matters at 80 columns.
-        *[
-            Binding(m.key, f"go('{m.mode}')", m.label.split()[0], show=False)
-            for m in registry.WORK_MODES
-        ],
+        *[Binding(m.key, f"go('{m.mode}')", m.label, show=False) for m in registry.WORK_MODES],
         Binding("ctrl+o", "sign_out", "Sign out", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False),
     ]
@@ -213,10 +211,19 @@ class LinliApp(App[None]):
     def action_show_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        sections: list[tuple[str, list[BindingType]]] = [("Everywhere 全局", self.BINDINGS)]
-        for title, cls in registry.help_sections():
-            sections.append((title, cls.BINDINGS))
-        self.push_screen(HelpScreen(sections))
+        allowed = {m.mode for m in self.allowed_modes()}
+        everywhere = [
+            b
+            for b in self.BINDINGS
+            if not (isinstance(b, Binding) and b.action.startswith("go("))
+            or any(f"'{mode}'" in b.action for mode in allowed)
+        ]
+        sections: list[tuple[str, Sequence[BindingType], RoleActions]] = [
+            ("Everywhere 全局", everywhere, {})
+        ]
+        for title, cls in registry.help_sections(None if self.me is None else allowed):
+            sections.append((title, cls.BINDINGS, getattr(cls, "ROLE_ACTIONS", {})))
+        self.push_screen(HelpScreen(sections, None if self.me is None else self.me.role))
 
     async def action_sign_out(self) -> None:
         if self.me is None:

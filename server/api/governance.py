@@ -3,7 +3,6 @@ and helpers, its scope with floor areas. Residents reach the projects of their h
 
 from __future__ import annotations
 
-from pydantic import BaseModel
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 
@@ -11,12 +10,12 @@ from schemas.governance import (
     HouseholdAreaIn,
     HouseholdAreaOut,
     ProjectBoard,
+    ProjectBoardQuery,
     ProjectCreate,
     ProjectDetail,
     ProjectMemberIn,
     ProjectScope,
     ProjectStaffIn,
-    ProjectStatusName,
     StepOut,
     StepTick,
 )
@@ -32,13 +31,9 @@ EVERYONE = access(roles=tuple(Role), residents=True)
 COMMUNITY = (Role.worker, Role.secretary, Role.admin)
 
 
-class BoardQuery(BaseModel):
-    status: ProjectStatusName | None = None
-
-
 @bp.get("/projects")
 @EVERYONE
-@query(BoardQuery)
+@query(ProjectBoardQuery)
 @returns(ProjectBoard, 200)
 async def board(request: Request) -> HTTPResponse:
     """Projects in scope with what is next and what is stuck (residents: their homes')."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sanic import Blueprint, Request
+from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
 
 from schemas.guides import GuideHits, GuideIn, GuideOut, GuideQuery
@@ -10,10 +10,17 @@ from server.api.respond import no_content, send
 from server.api.validation import body, query, returns
 from server.auth.access import access, staff
 from server.models.people import Role
-from server.services.guides import catalogue, search
+from server.services.guides import catalogue, search, terms
 
 bp = Blueprint("guides", url_prefix="/guides")
 ANYONE = access(roles=tuple(Role), residents=True)
+
+
+@bp.listener("after_server_start")
+async def _warm_segmenter(app: Sanic) -> None:
+    # The segmenter's dictionary takes a second or two to load; load it in a thread now
+    # rather than make the first search wait.
+    app.add_task(terms.warm())
 
 
 @bp.get("")

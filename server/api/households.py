@@ -13,6 +13,8 @@ from schemas.registry import (
     HouseholdPage,
     HouseholdPatch,
     HouseholdQuery,
+    HouseholdReads,
+    HouseholdReadsQuery,
     ImportQuery,
     ImportReport,
     MemberIn,
@@ -25,7 +27,7 @@ from server.api.respond import no_content, send
 from server.api.validation import body, query, raw_body, returns
 from server.auth.access import access, staff
 from server.models.people import Role
-from server.services.visits import coverage, registry, registry_io
+from server.services.visits import coverage, reads, registry, registry_io
 
 bp = Blueprint("households", url_prefix="/households")
 
@@ -161,3 +163,17 @@ async def export_households(request: Request) -> HTTPResponse:
 async def household_timeline(request: Request, household_id: int) -> HTTPResponse:
     """The household's visits and reports, newest first. Audited."""
     return send(await coverage.timeline(request.ctx.principal, household_id))
+
+
+@bp.get("/<household_id:int>/reads")
+@access(roles=(Role.secretary, Role.admin), residents=True)
+@query(HouseholdReadsQuery)
+@returns(HouseholdReads, 200)
+async def household_reads(request: Request, household_id: int) -> HTTPResponse:
+    """Who read this household's personal data (个人信息查阅记录): every staff read, with
+    who, when and what for, newest first.
+
+    For the household's own verified residents, admins and the community's secretary.
+    """
+    q = request.ctx.query
+    return send(await reads.household_reads(request.ctx.principal, household_id, q.limit))

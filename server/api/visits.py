@@ -77,9 +77,11 @@ async def get_visit(request: Request, visit_id: UUID) -> HTTPResponse:
 @query(DueQuery)
 @returns(DueList, 200, 404)
 async def due(request: Request) -> HTTPResponse:
-    """A worker's overdue and coming-due households, in walking order."""
+    """A worker's overdue and coming-due households, in walking order or (order=overdue)
+    the longest overdue first."""
     q = request.ctx.query
-    return send(await planning.due_list(request.ctx.principal, q.worker_id, q.within_days, q.limit))
+    p = request.ctx.principal
+    return send(await planning.due_list(p, q.worker_id, q.within_days, q.limit, q.order))
 
 
 @bp.get("/plan")

@@ -93,10 +93,6 @@ class HolidayCalendar:
                 raise ValueError(f"closure {item} falls in a year not covered: {outside}")
             holidays |= closed
             makeup -= closed
-        for day in makeup:
-            # Make-up working days always replace a weekend day; anything else is a typo.
-            if day.weekday() < 5:
-                raise ValueError(f"make-up working day {day} is not a weekend day")
         return cls(frozenset(holidays), frozenset(makeup), frozenset(years))
 
     def covers(self, day: date) -> bool:

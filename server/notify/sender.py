@@ -1,8 +1,9 @@
 """Sending WeChat deliveries: reserve credits, send, record each outcome.
 
-A send's slot is freed only once its outcome is committed, so a relay killed at any
-instant repeats at most its in-flight limit. Outcomes of concurrent sends share one
-commit (:class:`Recorder`), which is what lets one relay push hundreds a second.
+A send's slot is freed only once its outcome is committed (retried while the database
+refuses), so a relay killed at any instant repeats at most its in-flight limit. Outcomes
+of concurrent sends share one commit (:class:`Recorder`), which is what lets one relay
+push hundreds a second.
 """
 
 from __future__ import annotations
@@ -168,13 +169,32 @@ class Sender:
             await self.tokens.invalidate(used)
             answer, _ = await self._send(d)
             action = classify(answer.errcode)
-        await self.record(self._outcome(d, token, action, answer))
+        await self._record(d, self._outcome(d, token, action, answer))
         if action == Action.dead or (
             action not in (Action.done, Action.drop_credit)
             and (self.policy.exhausted(d.attempts + 1))
         ):
             log.warning("delivery %s is a dead letter: %s %s", d.id, answer.errcode, answer.errmsg)
         return action
+
+    async def _record(self, d: Delivery, writes: list[Write]) -> None:
+        """Record a finished send, retrying while the database refuses: the send's slot
+        stays taken until its outcome is committed, so a relay whose writes fail stops
+        sending instead of piling up sends it cannot record (each would be repeated by
+        whoever takes the row over). Past the lease the row may be someone else's: give up."""
+        delay = 0.05
+        while True:
+            try:
+                await self.record(writes)
+                return
+            except Exception:
+                assert d.claimed_until is not None
+                if db_now() + timedelta(seconds=delay) >= d.claimed_until:
+                    log.error("outcome of delivery %s not recorded before its lease ran out", d.id)
+                    raise
+                log.warning("recording delivery %s failed; retrying", d.id, exc_info=True)
+            await asyncio.sleep(delay)
+            delay = min(2 * delay, 1.0)
 
     async def _send(self, d: Delivery) -> tuple[Answer, str]:
         m = d.message

@@ -24,6 +24,7 @@ from server.models.geo import Community, Household, Street
 from server.models.people import Department, ResidentHousehold, Role, Staff
 from server.services import standing
 from server.services.audit import audit
+from server.services.filters import given
 
 COMMUNITY_RULES = ScopeRules(
     community="id",
@@ -92,13 +93,9 @@ async def list_departments(p: Principal) -> list[DepartmentPublic]:
 async def list_staff(
     p: Principal, community_id: int | None, role: str | None, active: bool | None
 ) -> list[StaffPublic]:
-    qs = scoped(Staff.all(), p, STAFF_RULES)
-    if community_id is not None:
-        qs = qs.filter(community_id=community_id)
-    if role is not None:
-        qs = qs.filter(role=role)
-    if active is not None:
-        qs = qs.filter(active=active)
+    qs = given(
+        scoped(Staff.all(), p, STAFF_RULES), community_id=community_id, role=role, active=active
+    )
     return [_staff(s) for s in await qs.order_by("id")]
 
 

@@ -28,6 +28,7 @@ from server.models.notify import Channel, Delivery, DeliveryStatus, InboxMessage
 from server.models.records import OutboxEvent
 from server.notify.claims import db_now
 from server.services.audit import audit
+from server.services.filters import given
 
 DELIVERY_SCOPE = ScopeRules(community="community_id")
 
@@ -76,8 +77,7 @@ async def inbox(resident_id: int, before_id: int | None, limit: int, unread: boo
     qs = InboxMessage.filter(resident_id=resident_id)
     if unread:
         qs = qs.filter(read_at__isnull=True)
-    if before_id is not None:
-        qs = qs.filter(id__lt=before_id)
+    qs = given(qs, id__lt=before_id)
     rows = await qs.order_by("-id").limit(limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
@@ -92,8 +92,7 @@ async def inbox(resident_id: int, before_id: int | None, limit: int, unread: boo
 async def mark_read(resident_id: int, up_to_id: int | None) -> int:
     """Mark the resident's messages read (all, or those up to an id)."""
     qs = InboxMessage.filter(resident_id=resident_id, read_at__isnull=True)
-    if up_to_id is not None:
-        qs = qs.filter(id__lte=up_to_id)
+    qs = given(qs, id__lte=up_to_id)
     return int(await qs.update(read_at=db_now()))
 
 
@@ -144,10 +143,7 @@ async def deliveries(
         qs = qs.filter(status=DeliveryStatus.dead)
     else:
         qs = qs.filter(status=DeliveryStatus.pending, attempts__gt=0)
-    if channel is not None:
-        qs = qs.filter(channel=channel)
-    if before_id is not None:
-        qs = qs.filter(id__lt=before_id)
+    qs = given(qs, channel=channel, id__lt=before_id)
     rows = await qs.order_by("-id").limit(limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]

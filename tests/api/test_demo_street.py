@@ -139,3 +139,25 @@ async def test_seeded_schedules_are_what_a_recompute_makes(seeded: list[str]) ->
         assert await recompute_community(community_id, conn) == len(before)
     assert rows(await VisitSchedule.filter(community_id=community_id)) == before
     assert await HouseholdGroup.filter(community_id=community_id, derived=True).count() == derived
+
+
+async def test_the_due_list_in_walking_order_or_overdue_first(
+    app: Sanic, client: httpx.AsyncClient, seeded: list[str]
+) -> None:
+    worker = await Staff.get(username="hf1")
+    url = "/api/v1/visits/due"
+    walk = (await client.get(url, headers=auth(app, worker))).json()["items"]
+    r = await client.get(url, params={"order": "overdue"}, headers=auth(app, worker))
+    assert r.status_code == 200, r.text
+    first = r.json()["items"]
+    assert sorted(i["household_id"] for i in first) == sorted(i["household_id"] for i in walk)
+    assert [i["next_due"] for i in first] == sorted(i["next_due"] for i in first)
+    assert first[0]["days_overdue"] == max(i["days_overdue"] for i in walk) > 0
+    assert [i["household_id"] for i in first] != [i["household_id"] for i in walk]
+    # Within one due date, still walking order.
+    pos = {i["household_id"]: n for n, i in enumerate(walk)}
+    for a, b in zip(first, first[1:], strict=False):
+        if a["next_due"] == b["next_due"]:
+            assert pos[a["household_id"]] < pos[b["household_id"]]
+    bad = await client.get(url, params={"order": "random"}, headers=auth(app, worker))
+    assert bad.status_code == 422

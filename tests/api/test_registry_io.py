@@ -116,7 +116,12 @@ async def test_dry_run_reports_each_row_and_writes_nothing(app, client, world, k
         9: ["unknown_group"],
         10: ["duplicate_household"],
     }
-    assert rep["households_created"] == 2 and rep["members_created"] == 3
+    # Said plainly: nothing was written, and what a real run would write.
+    assert rep["households_created"] == 0 and rep["members_created"] == 0
+    assert rep["households_to_create"] == 2 and rep["members_to_create"] == 3
+    assert rep["written"] is False
+    assert rep["message"].startswith("Checked only, nothing was written")
+    assert "dry_run=false" in rep["message"]
     assert await Household.all().count() == 1
 
 
@@ -127,6 +132,7 @@ async def test_import_writes_good_households_whole(app, client, world) -> None:
     )
     rep = r.json()
     assert rep["households_created"] == 2 and rep["members_created"] == 3
+    assert rep["written"] is True and rep["message"].startswith("Written: 2 household(s)")
     h = await Household.get(room="301")
     assert h.floor == 3  # from the room number
     assert sorted(
@@ -205,3 +211,31 @@ async def test_export_round_trips_through_import(app, client, world) -> None:
     exported = (await client.get(URL + "/export", headers=auth(app, sec))).content
     r = await _import(app, client, sec, exported, "text/csv", dry_run=True)
     assert {i["code"] for x in r.json()["results"] for i in x["issues"]} == {"duplicate_household"}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+async def test_blank_rows_keep_later_row_numbers(app, client, world, kind) -> None:
+    # A blank line above the header, one between households and two more before a bad
+    # row: every result names the row the sheet shows.
+    e = world.area.estate.name
+    blank: list[object] = [""] * len(HEAD)
+    good = [e, "2号楼", "1", "", "301", "王秀英", 1940, "13812341234", "户主", "", ""]
+    bad = [e, "2号楼", "1", "", "401", "钱七", 1970, "1234", "户主", "", ""]
+    sheet = [blank, HEAD, good, [], blank, bad]  # [] is an empty line in a CSV
+    if kind == "xlsx":
+        wb = Workbook()
+        for r in sheet:
+            wb.active.append(r)
+        buf = io.BytesIO()
+        wb.save(buf)
+        data, ctype = buf.getvalue(), XLSX
+    else:
+        text = io.StringIO()
+        csv.writer(text).writerows(sheet)
+        data, ctype = text.getvalue().encode(), "text/csv"
+    r = await _import(app, client, world.staff["secretary"], data, ctype, dry_run=True)
+    assert r.status_code == 200, r.text
+    rep = r.json()
+    assert rep["rows"] == 2
+    assert [(x["row"], x["status"]) for x in rep["results"]] == [(3, "ok"), (6, "error")]
+    assert rep["results"][1]["issues"][0]["code"] == "bad_phone"

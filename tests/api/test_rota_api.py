@@ -156,12 +156,15 @@ async def test_generate_publish_grid_and_on_duty(app: Sanic, client: httpx.Async
     assert set(body["worker_ids"]) == expected and expected
     at_posts = {p["code"]: [s["staff_id"] for s in p["staff"]] for p in body["posts"]}
     assert at_posts["intake"] and at_posts["elderly"]
+    # A time without an offset is the community's wall clock (Asia/Shanghai).
     r = await client.get(
         f"{API}/communities/{c.id}/on-duty",
-        params={"at": f"{day(1)}T09:00:00"},
+        params={"at": at.replace(tzinfo=None).isoformat()},
         headers=auth(app, world.staff["worker"]),
     )
-    assert r.status_code == 422
+    assert r.status_code == 200, r.text
+    assert r.json()["worker_ids"] == body["worker_ids"] and r.json()["source"] == "rota"
+    assert datetime.fromisoformat(r.json()["at"]) == at
 
 
 async def test_impossible_rota_names_the_slot(app: Sanic, client: httpx.AsyncClient) -> None:

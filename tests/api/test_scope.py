@@ -71,6 +71,18 @@ async def test_staff_directory_is_scoped(app: Sanic, client: httpx.AsyncClient) 
     assert w.staff["worker2"].username in names
     assert w.staff["other_worker"].username not in names
     assert w.staff["dispatcher"].username not in names
+    # The optional filters narrow only when given; an absent one filters nothing.
+    r = await client.get(
+        "/api/v1/staff", params={"role": "secretary"}, headers=auth(app, w.staff["worker"])
+    )
+    assert {s["role"] for s in r.json()} == {"secretary"}
+    r = await client.get(
+        "/api/v1/staff",
+        params={"role": "worker", "active": "true"},
+        headers=auth(app, w.staff["worker"]),
+    )
+    assert w.staff["worker2"].username in {s["username"] for s in r.json()}
+    assert {s["role"] for s in r.json()} == {"worker"} and len(r.json()) < len(names)
     resident = await make_resident()
     r = await client.get("/api/v1/staff", headers=auth(app, resident))
     assert r.status_code == 403

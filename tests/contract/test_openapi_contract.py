@@ -3,6 +3,10 @@ of the real app, served over HTTP, as every kind of caller, and checks each answ
 
 Nothing here names a route: operations come from the served document and the document is
 compared with the app's router, so every route added to the app is covered as it lands.
+Every operation is driven once as each of the three roles people sign in with (admin,
+community worker, resident) and once as a mix of everyone else (no token, a garbage or
+forged token, secretary, dispatcher, officer, another community's worker); each run prints
+its figures (operations, requests, failures by kind) on the backend it ran on.
 Examples are bounded per operation (see ``examples_per_operation``; ``CONTRACT_EXAMPLES``
 overrides) and generated deterministically unless ``CONTRACT_RANDOM=1``.
 """
@@ -14,7 +18,7 @@ import copy
 import os
 import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
@@ -53,14 +57,17 @@ CHECKS = [
     ignored_auth,
     unsupported_method,
 ]
-# Valid requests per operation: CONTRACT_EXAMPLES if set, else 12 shrinking towards 5 as
-# operations are added, so the whole run stays around a minute on two cores.
+# Valid requests per operation and caller group: CONTRACT_EXAMPLES if set, else 12 shrinking
+# towards 3 as operations are added, so each group's run stays within about a minute on
+# two cores.
 EXAMPLES = os.environ.get("CONTRACT_EXAMPLES")
 BUDGET = 480
+ROLES = ("admin", "worker", "resident")
+GROUPS = (*ROLES, "everyone else")
 
 
 def examples_per_operation(operations: int) -> tuple[int, int]:
-    valid = int(EXAMPLES) if EXAMPLES else max(5, min(12, BUDGET // max(1, operations)))
+    valid = int(EXAMPLES) if EXAMPLES else max(3, min(12, BUDGET // max(1, operations)))
     return valid, max(1, valid * 2 // 3)
 
 
@@ -88,6 +95,12 @@ class Live:
     server: LiveServer
     callers: list[Caller]
     spec: dict[str, Any]
+    backend: str
+
+    def group(self, name: str) -> list[Caller]:
+        if name in ROLES:
+            return [c for c in self.callers if c.name == name]
+        return [c for c in self.callers if c.name not in ROLES]
 
 
 async def _forget_redis_prefix(prefix: str) -> None:
@@ -130,7 +143,10 @@ def live(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             Caller("forged token", lambda: forged),
         ] + [Caller(name, lambda who=who: token_for(app, who)) for name, who in people]
         spec = requests.get(server.base_url + SPEC_PATH, timeout=10).json()
-        yield Live(server, callers, spec)
+        backend = ("postgres" if database_url.startswith("postgres") else "sqlite") + (
+            " + redis" if REDIS_URL else ""
+        )
+        yield Live(server, callers, spec, backend)
     finally:
         server.stop()
         fake.stop()
@@ -176,10 +192,23 @@ def _cases(operation: Any, mode: GenerationMode, spec: dict[str, Any]) -> Any:
     )
 
 
+@dataclass
+class Tally:
+    requests: int = 0
+    failures: dict[str, int] = field(default_factory=dict)  # failure title -> operations
+
+
 def _exercise(
-    operation: Any, mode: GenerationMode, examples: int, live: Live, session: requests.Session
+    operation: Any,
+    mode: GenerationMode,
+    examples: int,
+    live: Live,
+    session: requests.Session,
+    callers: list[Caller] | None = None,
+    tally: Tally | None = None,
 ) -> list[str]:
     problems: dict[str, str] = {}
+    tally = tally if tally is not None else Tally()
 
     @settings(
         max_examples=examples,
@@ -189,9 +218,10 @@ def _exercise(
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=_cases(operation, mode, live.spec), caller=st.sampled_from(live.callers))
+    @given(case=_cases(operation, mode, live.spec), caller=st.sampled_from(callers or live.callers))
     def run(case: Any, caller: Caller) -> None:
         headers = caller.headers()
+        tally.requests += 1
         response = case.call(base_url=live.server.base_url, session=session, headers=headers)
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
@@ -214,23 +244,40 @@ def _exercise(
     return list(problems.values())
 
 
-def test_every_operation_keeps_its_contract(live: Live) -> None:
+@pytest.mark.parametrize("group", GROUPS)
+def test_every_operation_keeps_its_contract(
+    live: Live, group: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     schema = schemathesis.openapi.from_dict(live.spec)
     schema.validate()
+    callers = live.group(group)
+    assert callers, group
     report: dict[str, list[str]] = {}
-    tested = 0
+    tally = Tally()
     operations = [result.ok() for result in schema.get_all_operations()]
     valid, invalid = examples_per_operation(len(operations))
     with requests.Session() as session:
         for operation in operations:
-            tested += 1
-            found = _exercise(operation, GenerationMode.POSITIVE, valid, live, session)
-            found += _exercise(operation, GenerationMode.NEGATIVE, invalid, live, session)
+            found = _exercise(
+                operation, GenerationMode.POSITIVE, valid, live, session, callers, tally
+            )
+            found += _exercise(
+                operation, GenerationMode.NEGATIVE, invalid, live, session, callers, tally
+            )
             if found:
                 report[operation.label] = found
-    assert tested == sum(len(ops) for ops in live.spec["paths"].values())
+                for problem in found:
+                    title = problem.split(" as ", 1)[0]
+                    tally.failures[title] = tally.failures.get(title, 0) + 1
+    assert len(operations) == sum(len(ops) for ops in live.spec["paths"].values())
+    with capsys.disabled():
+        failures = ", ".join(f"{t}: {n}" for t, n in sorted(tally.failures.items())) or "none"
+        print(
+            f"\ncontract [{live.backend}] {group}: {len(operations)} operations, "
+            f"{tally.requests} requests, operations failing: {failures}"
+        )
     if report:
-        lines = [f"{len(report)} of {tested} operations break the OpenAPI contract:"]
+        lines = [f"{len(report)} of {len(operations)} operations break the OpenAPI contract:"]
         for label, problems in sorted(report.items()):
             lines.append(f"\n{label}")
             lines += [f"  - {p}" for p in problems]

@@ -4,6 +4,7 @@ were in flight at the kill are repeated (at most the relay's in-flight limit).""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from server.config import Settings
 from server.models.notify import Delivery, DeliveryStatus
 from server.models.records import OutboxEvent
 from server.services.notify import grant_credits
+from tests.conftest import ON_POSTGRES
 from tests.support.factories import make_resident, make_world
 from tests.support.notify import PROGRESS, report_event
 from tests.support.processes import FakeProcess, kill9, relay_env, start_relay, stop
@@ -58,9 +60,7 @@ async def _wait(check, timeout: float) -> None:  # type: ignore[no-untyped-def]
         await asyncio.sleep(0.02)
 
 
-async def test_kill_9_mid_drain_loses_nothing_and_repeats_only_in_flight(
-    db: None, settings: Settings, fake_process: FakeProcess, tmp_path: Path
-) -> None:
+async def _seed_messages() -> None:
     world = await make_world()
     resident = await make_resident()
     c = world.communities[0].id
@@ -73,6 +73,12 @@ async def test_kill_9_mid_drain_loses_nothing_and_repeats_only_in_flight(
             resident_id=resident.id,
             title=f"事项{i:04d}",
         )
+
+
+async def test_kill_9_mid_drain_loses_nothing_and_repeats_only_in_flight(
+    db: None, settings: Settings, fake_process: FakeProcess, tmp_path: Path
+) -> None:
+    await _seed_messages()
     env = relay_env(_env(settings, fake_process))
     log = tmp_path / "relay.log"
 
@@ -87,6 +93,47 @@ async def test_kill_9_mid_drain_loses_nothing_and_repeats_only_in_flight(
     finally:
         if first.poll() is None:
             first.kill()
+    await _finish_and_count(env, log, fake_process)
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="PostgreSQL writers wait on a lock; SQLite's give up")
+async def test_kill_9_while_writes_are_refused_repeats_only_in_flight(
+    db: None, settings: Settings, tmp_path: Path
+) -> None:
+    """The database refuses the relay's writes mid-drain (another process holds SQLite's
+    write lock past the relay's busy timeout) and the relay is killed meanwhile. Sends whose
+    outcome could not be recorded must not pile up: each is repeated by the next relay."""
+    await _seed_messages()
+    # Slow answers keep the relay's queue of claimed rows full, as under real latency.
+    fake = FakeProcess(latency=0.05)
+    env = relay_env(_env(settings, fake))
+    env["DATABASE_URL"] = settings.database_url + "?busy_timeout=20"
+    log = tmp_path / "relay.log"
+    path = settings.database_url.split("://", 1)[1]
+    try:
+        first = start_relay(env, log)
+        holder = sqlite3.connect(path, timeout=10, isolation_level=None)
+        try:
+
+            async def some_sent() -> bool:
+                return fake.stats()["accepted_total"] >= MESSAGES // 4
+
+            await _wait(some_sent, 60)
+            holder.execute("BEGIN IMMEDIATE")
+            await asyncio.sleep(1.5)
+            kill9(first)
+        finally:
+            if first.poll() is None:
+                first.kill()
+            holder.close()  # rolls back: the lock is free again
+        assert "database is locked" in log.read_text(errors="replace"), "no write was refused"
+        await _finish_and_count(env, log, fake)
+    finally:
+        fake.stop()
+
+
+async def _finish_and_count(env: dict[str, str], log: Path, fake_process: FakeProcess) -> None:
+    """Let a second relay finish the drain, then count what WeChat received."""
     at_kill = fake_process.stats()["accepted_total"]
     assert at_kill < MESSAGES, "the relay finished before the kill; nothing was tested"
 

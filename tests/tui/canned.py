@@ -437,13 +437,18 @@ def routes() -> dict[tuple[str, str], Any]:
     }
 
 
-def transport(seen: list[httpx.Request] | None = None) -> httpx.MockTransport:
-    table = routes()
+def transport(
+    seen: list[httpx.Request] | None = None, answers: dict[tuple[str, str], Any] | None = None
+) -> httpx.MockTransport:
+    """The canned server; ``answers`` replace or add routes (a callable answers per request)."""
+    table = {**routes(), **(answers or {})}
 
     def handle(request: httpx.Request) -> httpx.Response:
         if seen is not None:
             seen.append(request)
         body = table.get((request.method, request.url.path))
+        if callable(body):  # an answer that depends on the query
+            body = body(request)
         if body is None:
             err = {"code": "not_found", "message": f"no route for {request.url.path}"}
             return httpx.Response(404, json={"error": err})
@@ -455,13 +460,17 @@ def transport(seen: list[httpx.Request] | None = None) -> httpx.MockTransport:
 
 
 def canned_app(
-    tmp: Path, *, signed_in: bool = True, seen: list[httpx.Request] | None = None
+    tmp: Path,
+    *,
+    signed_in: bool = True,
+    seen: list[httpx.Request] | None = None,
+    answers: dict[tuple[str, str], Any] | None = None,
 ) -> LinliApp:
     """The terminal on the canned street; requests it makes are appended to ``seen``."""
     store = TokenStore(tmp / "tokens.json")
     if signed_in:
         store.save(SERVER, StoredTokens("access-token", "refresh-token"))
-    client = LinliClient(SERVER, store, transport=transport(seen))
+    client = LinliClient(SERVER, store, transport=transport(seen, answers))
     clock: Callable[[], datetime] = lambda: NOW  # noqa: E731
     # Half blocks draw the same in every terminal and in an SVG; sixel would not.
     return LinliApp(client, clock=clock, live=False, images="halfcell")

@@ -51,3 +51,27 @@ async def open_from_board(pilot: Pilot, app: App, report_id: int, tab: str) -> N
     await until(pilot, lambda: isinstance(app.screen, DetailScreen), "detail open")
     screen = app.screen
     await until(pilot, lambda: screen.report is not None, "report loaded")
+
+
+KEY_NAMES = {"enter", "slash", "escape", "tab", "up", "down", "left", "right", "space"}
+
+
+def burst(app: App, keys: list[str]) -> None:
+    """Send keys the way a fast typist (or a paste into the terminal) does: all at once,
+    with no pause for the app to settle between them. Each item is a key name ("enter",
+    "slash") or text typed character by character."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    driver = app._driver
+    assert driver is not None
+    for item in keys:
+        chars = [(item, None)] if item in KEY_NAMES else [(None, c) for c in item]
+        for key, char in chars:
+            if key is None:
+                assert char is not None
+                key = char if char.isalnum() else _character_to_key(char)
+            typed = char if char is not None else ("\r" if key == "enter" else None)
+            event = events.Key(key, typed)
+            event.set_sender(app)
+            driver.send_message(event)

@@ -34,7 +34,7 @@ async def test_sign_in_help_and_sign_out(live_server: LiveServer, token_file: Pa
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         shown = str(app.screen.query_one("#help-body Static").render())
-        for key in ("F1", "CTRL+O", "CTRL+Q"):
+        for key in ("F1", "Ctrl+O", "Ctrl+Q"):
             assert key in shown
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

@@ -96,3 +96,34 @@ def test_open_report_indexes_match_the_queue_condition() -> None:
     m = importlib.import_module("server.migrations.reports.0003_open_report_indexes")
     assert f"r.status IN {m.OPEN}" == IS_OPEN
     assert set(re.findall(r"'(\w+)'", m.OPEN)) == {s.value for s in OPEN}
+
+
+async def test_a_begin_that_times_out_gives_the_connection_back(tmp_path: Path) -> None:
+    """When the write lock stays taken past the busy timeout the transaction fails, and
+    the process can still use its database afterwards (nothing waits forever)."""
+    import asyncio
+    import sqlite3
+
+    from tortoise import Tortoise, connections
+    from tortoise.exceptions import TransactionManagementError
+    from tortoise.transactions import in_transaction
+
+    path = tmp_path / "busy.sqlite3"
+    await Tortoise.init(config=tortoise_config(f"sqlite://{path}?busy_timeout=50"))
+    try:
+        await connections.get("default").execute_script("CREATE TABLE t (x INTEGER)")
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(TransactionManagementError):
+            async with in_transaction():
+                pass
+        other.execute("COMMIT")
+        other.close()
+        async with in_transaction() as conn:
+            await asyncio.wait_for(conn.execute_query("INSERT INTO t VALUES (1)"), 5)
+        _, rows = await asyncio.wait_for(
+            connections.get("default").execute_query("SELECT count(*) AS n FROM t"), 5
+        )
+        assert rows[0]["n"] == 1
+    finally:
+        await Tortoise.close_connections()

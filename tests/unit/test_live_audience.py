@@ -32,3 +32,20 @@ def test_status_changes_stay_inside_scope() -> None:
     assert not sees(viewer(2, "worker", community=2), a)
     assert not sees(viewer(4, "street_dispatcher", street=8), a)
     assert not sees(viewer(5, "department_officer", department=4), a)
+
+
+def test_a_recall_tells_the_department_and_the_owner_only() -> None:
+    a = audience_of("report.recalled", PAYLOAD, street_id=9)
+    assert sees(viewer(5, "department_officer", department=3), a)
+    assert sees(viewer(7, "worker", community=1), a)  # the owner
+    assert not sees(viewer(2, "worker", community=1), a)
+    assert not sees(viewer(5, "department_officer", department=4), a)
+
+
+def test_a_withdrawal_tells_the_owner_the_secretary_and_the_departments() -> None:
+    a = audience_of("report.withdrawn", PAYLOAD, street_id=9)
+    assert sees(viewer(7, "worker", community=1), a)
+    assert sees(viewer(3, "secretary", community=1), a)
+    assert sees(viewer(5, "department_officer", department=3), a)
+    assert not sees(viewer(2, "worker", community=1), a)
+    assert not sees(viewer(3, "secretary", community=2), a)

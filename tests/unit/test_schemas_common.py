@@ -55,6 +55,7 @@ class Counts(Strict):
     big: int = Field(default=0, le=2**62)
     big_optional: Annotated[int, Field(le=2**62)] | None = None
     ref: Id | None = None
+    offset: int = Field(default=0, ge=0)
 
 
 def test_integers_without_bounds_fit_the_database() -> None:
@@ -68,5 +69,10 @@ def test_integers_without_bounds_fit_the_database() -> None:
     props = Counts.model_json_schema()["properties"]
     assert (props["plain"]["minimum"], props["plain"]["maximum"]) == INT_RANGE
     assert props["many"]["items"]["maximum"] == INT_RANGE[1]
-    assert props["big"]["maximum"] == 2**62 and "minimum" not in props["big"]
+    assert props["big"]["maximum"] == 2**62 and props["big"]["minimum"] == INT_RANGE[0]
+    # A side a field leaves open keeps the default: an offset with only ge=0 has a maximum.
+    assert (props["offset"]["minimum"], props["offset"]["maximum"]) == (0, INT_RANGE[1])
+    for bad in ({"offset": 2**63}, {"offset": high + 1}, {"big": -(2**40)}):
+        with pytest.raises(ValidationError, match="integers here"):
+            Counts.model_validate(bad)
     assert props["ref"]["anyOf"][0] == {"type": "integer", "minimum": 1, "maximum": MAX_ID}

@@ -5,8 +5,17 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from schemas.directory import CommunityPublic, DepartmentPublic, StaffPublic
+from schemas.guides import (
+    BodyOut,
+    CorrectionIn,
+    GuideHits,
+    GuideOut,
+    HandledByAnswer,
+    HandlerDispatchIn,
+)
 from schemas.kpi import KpiExportQuery, KpiQuery, KpiReport
 from schemas.notify import DeliveryPage, DeliveryPublic, DeliveryQuery, QueueStats
+from schemas.registry import HouseholdDetail, HouseholdReads
 from schemas.reports import (
     AssignIn,
     CategoryOut,
@@ -131,6 +140,31 @@ class LinliClient(HttpClient):
         r: ReportStaff = await self.send(method, path, ReportStaff, body)  # type: ignore[arg-type]
         return r
 
+    # -- 办事指南 and the 责任清单 ---------------------------------------------------
+    async def guides(self, q: str | None, limit: int = 30) -> GuideHits:
+        params: dict[str, object] = {"limit": limit}
+        if q is not None:
+            params["q"] = q
+        out: GuideHits = await self.get("/guides", GuideHits, **params)
+        return out
+
+    async def guide(self, guide_id: int) -> GuideOut:
+        out: GuideOut = await self.get(f"/guides/{guide_id}", GuideOut)
+        return out
+
+    async def dispatch_to_handler(self, report_id: int, body: HandlerDispatchIn) -> ReportStaff:
+        return await self._staff("POST", f"/responsibility/reports/{report_id}/dispatch", body)
+
+    async def bodies(self) -> list[BodyOut]:
+        out: list[BodyOut] = await self.get("/responsibility/bodies", list[BodyOut])
+        return out
+
+    async def correct_handler(self, report_id: int, body: CorrectionIn) -> HandledByAnswer:
+        out: HandledByAnswer = await self.send(
+            "POST", f"/responsibility/reports/{report_id}/correction", HandledByAnswer, body
+        )
+        return out
+
     # -- notifications (secretary, admin) -------------------------------------
     async def relay_stats(self) -> QueueStats:
         out: QueueStats = await self.get("/notify/queue", QueueStats)
@@ -151,6 +185,14 @@ class LinliClient(HttpClient):
     # -- visits ----------------------------------------------------------------
     async def due(self, q: DueQuery) -> DueList:
         out: DueList = await self.get("/visits/due", DueList, **q.model_dump(exclude_none=True))
+        return out
+
+    async def household(self, household_id: int) -> HouseholdDetail:
+        out: HouseholdDetail = await self.get(f"/households/{household_id}", HouseholdDetail)
+        return out
+
+    async def household_reads(self, household_id: int) -> HouseholdReads:
+        out: HouseholdReads = await self.get(f"/households/{household_id}/reads", HouseholdReads)
         return out
 
     async def day_plan(self, q: DayPlanQuery) -> DayPlan:

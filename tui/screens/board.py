@@ -6,6 +6,7 @@ import contextlib
 from typing import Any, ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -29,6 +30,14 @@ TABS: list[tuple[TabName, str]] = [
     ("department", "My dept 部门"),
     ("all", "All 全部"),
 ]
+# What an empty tab says: that nothing is wrong, and where the work is instead.
+EMPTY: dict[TabName, str] = {
+    "new": "Nothing new 暂无新工单 — press 2 for yours, 3 for overdue",
+    "mine": "Nothing of yours is open 暂无我的工单 — press 1 to take up new reports",
+    "overdue": "Nothing overdue 无超时工单 — press 2 for yours",
+    "department": "Nothing dispatched to your department 暂无派单 — press r to reload",
+    "all": "No reports match 无匹配工单 — press / to change the search, f the filters",
+}
 PAGE = 50
 # Topics after which a row may have changed; the feed carries only a summary, so refetch.
 ROW_TOPICS = {
@@ -55,14 +64,23 @@ class BoardTabs(Tabs):
 class BoardScreen(LinliScreen):
     """Where the day starts: what is new, what is mine, what is late."""
 
+    ROLE_ACTIONS: ClassVar[dict[str, frozenset[str]]] = {
+        "accept": frozenset({"worker", "secretary", "street_dispatcher", "admin"})
+    }
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", show=False),
+        # Priority: the app runs these in the order keys were typed, before handing any
+        # later key to the focused widget. As ordinary bindings they ran only once the key
+        # had bubbled back up to the app, so keys typed right behind them still went to
+        # the old focus: an ``a`` typed just after a search's Enter landed in the search
+        # field instead of accepting (see tests/tui/test_typing_ahead.py).
+        Binding("enter", "enter", "Open", show=False, priority=True),
+        Binding("slash", "search", "Search", priority=True),
         Binding("1", "tab('new')", "New"),
         Binding("2", "tab('mine')", "Mine"),
         Binding("3", "tab('overdue')", "Overdue"),
         Binding("4", "tab('department')", "Dept", show=False),
         Binding("5", "tab('all')", "All", show=False),
-        Binding("slash", "search", "Search"),
         Binding("f", "filters", "Filter"),
         Binding("a", "accept", "Accept"),
         Binding("r", "reload", "Reload"),
@@ -168,8 +186,10 @@ class BoardScreen(LinliScreen):
         self.query_one(ReportTable).show(page.items, append=append)
         if page.counts is not None:
             self.show_counts(page.counts)
-        if not append:
+        if not append and page.items:
             self.query_one(Outcome).clear()
+        elif not append:
+            self.query_one(Outcome).say(EMPTY[self.tab])
 
     def show_counts(self, counts: TabCounts) -> None:
         tabs = self.query_one(Tabs)
@@ -206,10 +226,16 @@ class BoardScreen(LinliScreen):
             self.tab = key  # type: ignore[assignment]
             self.load()
 
-    @on(Input.Submitted, "#search")
-    def _search(self) -> None:
-        self.load()
-        self.query_one(ReportTable).focus()
+    def action_enter(self) -> None:
+        search, table = self.query_one("#search", Input), self.query_one(ReportTable)
+        if self.focused is search:
+            self.set_focus(table)  # at once: the next key is the table's
+            # The search's own keys may still wait in its queue: load once it has them.
+            search.call_later(self.load)
+        elif self.focused is table:
+            self.action_open()
+        else:
+            raise SkipAction()
 
     @on(ReportTable.NearEnd)
     def _more(self) -> None:
@@ -264,7 +290,9 @@ class BoardScreen(LinliScreen):
         self.query_one(Tabs).active = f"tab-{key}"
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        if isinstance(self.focused, Input):
+            raise SkipAction()  # a "/" typed into the search itself
+        self.set_focus(self.query_one("#search", Input))
 
     def action_filters(self) -> None:
         def chosen(filters: Filters | None) -> None:
@@ -276,7 +304,7 @@ class BoardScreen(LinliScreen):
         self.app.push_screen(FilterForm(self.filters, self.labels), chosen)
 
     def action_back_to_table(self) -> None:
-        self.query_one(ReportTable).focus()
+        self.set_focus(self.query_one(ReportTable))
 
     def action_reload(self) -> None:
         self.load()

@@ -11,11 +11,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from schemas.guides import GuideHit, HandlerDispatchIn
 from schemas.reports import CommentIn, LegOut, ReportStaff, TransitionIn
 from tui.client import ApiError
 from tui.messages import ActionDone, ReportArrived
 from tui.screens.base import LinliScreen
 from tui.screens.forms import AssignForm, MergeForm, NoteForm, PatchForm
+from tui.screens.guides import GuidePicker, HandlerForm
 from tui.screens.handoff_forms import DispatchForm, LegReportForm, MeetingForm, RecallForm
 from tui.screens.photos import PhotoViewer
 from tui.widgets.key_footer import KeyFooter
@@ -43,10 +45,28 @@ def accept_move(owner_id: int | None, me_id: int) -> TransitionIn:
     return TransitionIn(move="accept" if owner_id == me_id else "claim")
 
 
+MANAGERS = frozenset({"secretary", "street_dispatcher", "admin"})
+OFFICER = frozenset({"department_officer"})
+NOT_OFFICER = frozenset({"worker", "secretary", "street_dispatcher", "admin"})
+
+
 class DetailScreen(LinliScreen):
     """Esc returns to the board; the outcome line says what the last action did."""
 
+    # Keys only some roles can use (the rest also depend on the report, see check_action).
+    ROLE_ACTIONS: ClassVar[dict[str, frozenset[str]]] = {
+        "reassign": MANAGERS,
+        "leg_accept": OFFICER,
+        "leg_report": OFFICER,
+        **{
+            a: NOT_OFFICER
+            for a in ("accept", "dispatch", "resolve", "follow_up", "merge", "reject", "reopen")
+        },
+    }
+
     BINDINGS: ClassVar[list[BindingType]] = [
+        # In the order a matter moves, so the footer keeps the likeliest keys when it is
+        # short of room (it drops whole hints from the end); all are in the help.
         Binding("escape", "app.pop_screen", "Back"),
         Binding("a", "accept", "Accept 受理"),
         Binding("d", "dispatch", "Dispatch 派单"),
@@ -54,16 +74,19 @@ class DetailScreen(LinliScreen):
         Binding("g", "start", "Start 处置"),
         Binding("v", "resolve", "Resolve 办理"),
         Binding("h", "follow_up", "回访+close 办结"),
-        Binding("n", "note", "Note 内部"),
-        Binding("c", "reply", "Reply 回复"),
-        Binding("o", "reassign", "Reassign 改派"),
-        Binding("p", "reclassify", "Priority/category"),
-        Binding("m", "merge", "Merge 合并"),
-        Binding("j", "reject", "Reject+refer 退回"),
-        Binding("e", "escalate", "Escalate 约请/联席"),
-        Binding("u", "reopen", "Reopen 重开"),
+        Binding("j", "reject", "Reject 退回"),
         Binding("k", "leg_accept", "Leg accept 部门受理"),
         Binding("b", "leg_report", "Report back 反馈"),
+        Binding("c", "reply", "Reply 回复"),
+        Binding("n", "note", "Note 内部"),
+        Binding("o", "reassign", "Reassign 改派"),
+        Binding("m", "merge", "Merge 合并"),
+        Binding("u", "reopen", "Reopen 重开"),
+        Binding("e", "escalate", "Escalate 约请/联席"),
+        Binding("p", "reclassify", "Priority/category"),
+        Binding("l", "reply_guide", "Reply+guide 附指南"),
+        Binding("t", "dispatch_handler", "To handler 直派责任单位"),
+        Binding("T", "correct_handler", "Correct handler 更正责任单位"),
         Binding("i", "photos", "Photos 照片"),
         Binding("r", "reload", "Reload"),
     ]
@@ -124,8 +147,13 @@ class DetailScreen(LinliScreen):
             return "recall" in self.report.allowed_moves and bool(self._live_legs())
         if action in ("leg_accept", "leg_report"):
             return self._my_leg(action) is not None
+        if action == "dispatch_handler":
+            h = self.report.handled_by
+            return h is not None and h.dispatchable and "dispatch" in self.report.allowed_moves
+        if action == "correct_handler":
+            return self.me.role != "department_officer"
         if action == "reassign":
-            return self.me.role in ("secretary", "street_dispatcher", "admin")
+            return self.me.role in MANAGERS
         return True
 
     def _live_legs(self) -> list[LegOut]:
@@ -232,13 +260,56 @@ class DetailScreen(LinliScreen):
             "Public reply 回复居民", "the reply the resident will see", self._comment(True)
         )
 
-    def _comment(self, public: bool) -> Callable[[str], None]:
+    def _comment(self, public: bool, guide: GuideHit | None = None) -> Callable[[str], None]:
         def send(text: str) -> None:
-            body = CommentIn(text=text, public=public)
+            body = CommentIn(text=text, public=public, guide_id=guide.id if guide else None)
             done = "Reply sent to the resident" if public else "Internal note added"
+            if guide is not None:
+                done += f", linking 《{guide.title}》"
             self.act(lambda: self.client.comment(self.report_id, body), done)
 
         return send
+
+    def action_reply_guide(self) -> None:
+        """Pick a 办事指南 (searched from the report's own words), then write the reply."""
+        if self.report is None:
+            return
+
+        def picked(guide: GuideHit | None) -> None:
+            if guide is None:
+                return
+            form = NoteForm(
+                "Reply with a guide 回复并附办事指南",
+                "the reply the resident will see",
+                text=f"请参阅办事指南《{guide.title}》。",
+            )
+            send = self._comment(True, guide)
+            self.app.push_screen(form, lambda text: send(text) if text else None)
+
+        self.app.push_screen(GuidePicker(self.client, self.report.title[:40]), picked)
+
+    def action_dispatch_handler(self) -> None:
+        h = self.report.handled_by if self.report is not None else None
+        if h is None:
+            return
+        body = HandlerDispatchIn()
+        self.act(
+            lambda: self.client.dispatch_to_handler(self.report_id, body),
+            f"Dispatched to {h.name} 已直派责任单位 (24h)",
+        )
+
+    @work(exclusive=True, group="detail-handler")
+    async def action_correct_handler(self) -> None:
+        try:
+            bodies = await self.client.bodies()
+        except ApiError as exc:
+            self.post_message(ActionDone(self.failed(exc), ok=False))
+            return
+        h = self.report.handled_by if self.report is not None else None
+        body = await self.app.push_screen_wait(HandlerForm(bodies, h.body_id if h else None))
+        if body is not None:
+            name = next((b.name for b in bodies if b.id == body.body_id), "")
+            self.act(lambda: self.client.correct_handler(self.report_id, body), f"Now: {name}")
 
     def action_reassign(self) -> None:
         if self.report is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
@@ -18,11 +18,18 @@ from tui.widgets.outcome import Outcome
 
 
 class LoginScreen(Screen[None]):
-    """The first screen; Enter moves from the name to the password, then signs in."""
+    """The first screen; Enter moves from the name to the password, then signs in.
+
+    Enter is a priority binding: the app runs it in the order keys were typed, before it
+    hands any later key to the focused field. As an ordinary binding it ran only once the
+    key had bubbled back up to the app, after the keys typed behind it had already been
+    handed to the name field: a quick ``name Enter password Enter`` left the password in
+    clear text in the name field."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "app.quit", "Quit"),
         Binding("f1", "app.show_help", "Help"),
+        Binding("enter", "next_field", "Next", show=False, priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -35,14 +42,31 @@ class LoginScreen(Screen[None]):
             yield Outcome(id="login-outcome")
         yield KeyFooter()
 
+    on_password = False  # Enter has moved on from the name
+
     def on_mount(self) -> None:
-        self.query_one("#username", Input).focus()
+        self.set_focus(self.query_one("#username", Input))
 
-    @on(Input.Submitted, "#username")
-    def _next(self) -> None:
-        self.query_one("#password", Input).focus()
+    def on_key(self, event: events.Key) -> None:
+        # A character no field took: typed before the name field had focus (the screen
+        # was still being set up). It belongs to the field the typist is in.
+        if event.is_printable:
+            event.stop()
+            target = "#password" if self.on_password else "#username"
+            self.query_one(target, Input).post_message(events.Key(event.key, event.character))
 
-    @on(Input.Submitted, "#password")
+    def action_next_field(self) -> None:
+        name, pw = self.query_one("#username", Input), self.query_one("#password", Input)
+        if self.focused is name or (self.focused is None and not self.on_password):
+            self.on_password = True
+            # At once, not on the next turn (``focus()``): the keys behind this Enter
+            # are the password's.
+            self.set_focus(pw)
+        else:
+            # The keys typed before this Enter may still wait in the fields' queues: sign
+            # in once both fields have taken theirs.
+            name.call_later(pw.call_later, self._submit)
+
     @on(Button.Pressed, "#sign-in")
     def _submit(self) -> None:
         user = self.query_one("#username", Input).value.strip()
@@ -66,4 +90,4 @@ class LoginScreen(Screen[None]):
         self.query_one(Outcome).say(msg.text, ok=False)
         pw = self.query_one("#password", Input)
         pw.value = ""
-        pw.focus()
+        self.set_focus(pw)

@@ -25,7 +25,7 @@ from tui.widgets.outcome import Outcome
 from tui.widgets.rota_grid import RotaTable, week_days, weeks_in
 from tui.widgets.status_bar import StatusBar
 
-SECRETARY = ("secretary", "admin")
+SECRETARY = frozenset({"secretary", "admin"})
 
 
 @dataclass
@@ -76,6 +76,10 @@ def explanation_view(rota: RotaSummary, e: Explanation) -> RenderableType:
 class RotaScreen(LinliScreen):
     """[ and ] move between weeks; x shows why the solver made the choices it did."""
 
+    ROLE_ACTIONS: ClassVar[dict[str, frozenset[str]]] = {
+        "generate": SECRETARY,
+        "publish": SECRETARY,
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left_square_bracket", "week(-1)", "◀ Week"),
         Binding("right_square_bracket", "week(1)", "Week ▶"),
@@ -114,8 +118,8 @@ class RotaScreen(LinliScreen):
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("generate", "publish"):
-            return self.me.role in SECRETARY
+        if action in self.ROLE_ACTIONS:
+            return self.me.role in self.ROLE_ACTIONS[action]
         return True
 
     @work(exclusive=True, group="rota-load")
@@ -167,8 +171,12 @@ class RotaScreen(LinliScreen):
         elif self.grid is None and msg.duty is not None:
             self.query_one("#rota-title", Static).update(
                 Text(
-                    "No rota yet 暂无排班"
-                    + ("; press g to generate one" if self.me.role in SECRETARY else "")
+                    "No rota yet 暂无排班 — "
+                    + (
+                        "press g to generate one, then P to publish it"
+                        if self.me.role in SECRETARY
+                        else "your secretary publishes it; press r to reload"
+                    )
                 )
             )
         if msg.text:

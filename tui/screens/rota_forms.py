@@ -68,6 +68,10 @@ def describe_assignment(grid: RotaGrid, assignment_id: int | None) -> str:
 class SwapsScreen(ModalScreen[bool]):
     """Pending requests first; y approves, n denies (the hard rules are rechecked)."""
 
+    ROLE_ACTIONS: ClassVar[dict[str, frozenset[str]]] = {
+        "decide": frozenset({"secretary", "admin"})
+    }
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "decide(True)", "Approve 同意"),
         Binding("n", "decide(False)", "Deny 拒绝"),

@@ -78,6 +78,8 @@ class VisitsScreen(LinliScreen):
         Binding("enter", "log", "Log visit 记录"),
         Binding("p", "plan", "Today/7 days"),
         Binding("c", "coverage", "Coverage 覆盖"),
+        Binding("o", "household", "Household 户档"),
+        Binding("s", "order", "Overdue first 超期优先"),
         Binding("r", "reload", "Reload"),
     ]
 
@@ -85,6 +87,7 @@ class VisitsScreen(LinliScreen):
         super().__init__()
         self.items: list[DueItem] = []
         self.plan_only = False
+        self.overdue_first = False
         self.coverage: Coverage | None = None
 
     def compose(self) -> ComposeResult:
@@ -126,15 +129,32 @@ class VisitsScreen(LinliScreen):
                     f"{plan.capacity} · left after: overdue {plan.overdue_left}, "
                     f"due {plan.due_left}"
                 )
+                if not plan.items:
+                    heading = (
+                        f"Nothing planned for {plan.day} 今日无计划 — press p for the next 7 days"
+                    )
                 self.post_message(DueArrived(plan.items, heading))
             else:
-                due = await self.client.due(DueQuery(within_days=7))
+                order = "overdue" if self.overdue_first else "walk"
+                due = await self.client.due(DueQuery(within_days=7, order=order))
                 heading = (
                     f"Due within 7 days 待走访 · overdue 超期 {due.overdue} · due 到期 {due.due}"
                 )
+                if not due.items:
+                    heading = await self.nothing_due()
                 self.post_message(DueArrived(due.items, heading))
         except ApiError as exc:
             self.post_message(ActionDone(self.failed(exc), ok=False))
+
+    async def nothing_due(self) -> str:
+        """An empty round: say when the next household comes due, and what to do now."""
+        ahead = await self.client.due(DueQuery(within_days=90, limit=1))
+        if ahead.items:
+            return (
+                f"No visits due within 7 days 暂无待走访 — next due on "
+                f"{ahead.items[0].next_due:%Y-%m-%d}; press c for coverage"
+            )
+        return "No visits due 暂无待走访 — none in your grids for 90 days; press c for coverage"
 
     def on_due_arrived(self, msg: DueArrived) -> None:
         self.items = msg.items
@@ -167,6 +187,19 @@ class VisitsScreen(LinliScreen):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_order(self) -> None:
+        self.overdue_first = not self.overdue_first
+        order = "Longest overdue first 超期优先" if self.overdue_first else "Walking order 步行顺序"
+        self.say(order)
+        self.load()
+
+    def action_household(self) -> None:
+        from tui.screens.household import HouseholdScreen
+
+        table = self.query_one("#visits-due", DataTable)
+        if self.items and table.cursor_row < len(self.items):
+            self.app.push_screen(HouseholdScreen(self.items[table.cursor_row].household_id))
 
     def action_plan(self) -> None:
         self.plan_only = not self.plan_only

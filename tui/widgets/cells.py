@@ -27,6 +27,20 @@ STATUS = {
     "reopened": ("重开", "bold yellow"),
 }
 
+# A department's leg of a report, in the words the street office uses.
+LEG_STATUS = {
+    "pending": ("待部门受理", "bold yellow"),
+    "accepted": ("部门已受理", "cyan"),
+    "working": ("部门处置中", "cyan"),
+    "reported": ("已反馈", "green"),
+    "recalled": ("已撤回", "dim"),
+}
+
+
+def leg_status_text(status: str) -> Text:
+    label, style = LEG_STATUS.get(status, (status, ""))
+    return Text(label, style=style)
+
 
 def priority_text(priority: str) -> Text:
     label, style = PRIORITY.get(priority, (priority, ""))

@@ -10,8 +10,15 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from schemas.guides import HandledBy
 from schemas.reports import ReportStaff, TimelineEvent
-from tui.widgets.cells import STATUS, countdown_text, priority_text, status_text
+from tui.widgets.cells import (
+    STATUS,
+    countdown_text,
+    leg_status_text,
+    priority_text,
+    status_text,
+)
 from tui.widgets.report_table import Labels
 
 KIND = {
@@ -105,8 +112,26 @@ def timeline_table(events: list[TimelineEvent], zone: ZoneInfo) -> Table:
             what.append(" [内部 internal]", style="magenta")
         if e.note:
             what.append("\n" + e.note, style="")
+        if e.guide is not None:
+            what.append(f"\n办事指南《{e.guide.title}》", style="underline cyan")
         t.add_row(_when(e.at, zone), Text(e.actor, overflow="ellipsis"), what)
     return t
+
+
+BODY_KIND = {"property": "物业", "committee": "居委", "department": "部门"}
+
+
+def handled_by_text(h: HandledBy) -> Text:
+    """Who handles it, from the 责任清单 (or a staff correction), and the one-key dispatch."""
+    out = Text("责任单位 ", style="bold")
+    out.append(f"{h.name}（{BODY_KIND.get(h.kind, h.kind)}")
+    out.append(f" {h.hotline}）" if h.hotline else "）")
+    out.append(f" {h.reason}", style="dim")
+    if h.corrected:
+        out.append(" [已更正 corrected]", style="magenta")
+    if h.dispatchable:
+        out.append("  t: 直派 dispatch", style="green")
+    return out
 
 
 def report_header(r: ReportStaff, labels: Labels, now: datetime) -> Text:
@@ -139,6 +164,8 @@ def report_body(
         parts.append(
             Text(f"地点 {loc.address or '—'}  ({loc.lat:.5f}, {loc.lng:.5f})", style="cyan")
         )
+    if r.handled_by is not None:
+        parts.append(handled_by_text(r.handled_by))
     if (links := photo_links(r, server)) is not None:
         parts.append(links)
     if r.reject_reason:
@@ -147,14 +174,15 @@ def report_body(
         parts.append(Text(f"合并到 merged into #{r.merged_into}", style="yellow"))
     if r.legs:
         legs = Table(title="派单 Dispatch legs", expand=True, title_justify="left", box=None)
-        for col in ("部门", "状态", "时限", "结果"):
+        for col in ("部门", "状态", "时限", "派单要求", "结果"):
             legs.add_column(col, overflow="fold")
         for leg in r.legs:
             legs.add_row(
                 leg.department_name,
-                leg.status,
+                leg_status_text(leg.status),
                 countdown_text(None if leg.reported_at else leg.due_at, now),
-                leg.result or leg.instructions or "",
+                Text(leg.instructions or "—", style="dim"),
+                Text(leg.result) if leg.result else Text("待反馈", style="dim"),
             )
         parts.append(legs)
     for m in r.meetings:

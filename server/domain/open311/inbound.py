@@ -171,6 +171,10 @@ def _when(raw: str, name: str, tz: ZoneInfo) -> datetime:
         raise Invalid(
             f"{name} must be an ISO 8601 date and time, e.g. 2026-11-01T00:00:00+08:00"
         ) from None
+    # Far enough either side for any real request, and inside what the zone conversions and
+    # the databases can hold (year 1 at +14:00 is no UTC time at all).
+    if not 1900 <= at.year <= 2200:
+        raise Invalid(f"{name} must lie in the years 1900 to 2200")
     # A time without an offset is read in the jurisdiction's own time zone.
     return at if at.tzinfo is not None else at.replace(tzinfo=tz)
 

@@ -61,7 +61,8 @@ async def fact_triggers(apps, schema_editor):
         )
     script += (
         f"INSERT INTO report_fact ({COLUMNS}) SELECT {VALUES.format(p='')} FROM report WHERE TRUE "
-        "ON CONFLICT (report_id) DO NOTHING;"
+        # In arrival order, as the triggers write them: a period's rows then share pages.
+        "ORDER BY created_at ON CONFLICT (report_id) DO NOTHING;"
     )
     await client.execute_script(script)
 

@@ -77,23 +77,38 @@ async def place_of(report: Report, levels: set[int]) -> rules.Place:
     return rules.locate(report.community_id, report.address, estates, buildings, segments, home)
 
 
-async def suggestion(report: Report) -> tuple[Responsibility, ResponsibleBody] | None:
-    """The list's line for this report and its body, or None when the list is silent."""
-    lines = [
-        rules.Line(i, k, lv, b)
-        for i, k, lv, b in await Responsibility.filter(
+_LINE = ("id", "place_key", "level", "reason", "body_id", "body__kind", "body__name",
+         "body__hotline", "body__department_id")  # fmt: skip
+
+
+async def suggestion(report: Report) -> tuple[int, HandledBy] | None:
+    """The list's line for this report (its id) and what it says, or None when the list
+    is silent. The lines come with their bodies in one query; the report's place is read
+    only as precisely as those lines need."""
+    rows = {
+        r["id"]: r
+        for r in await Responsibility.filter(
             street_id=report.street_id, category_id=report.category_id, body__active=True
-        ).values_list("id", "place_key", "level", "body_id")
-    ]
-    if not lines:
+        ).values(*_LINE)
+    }
+    if not rows:
         return None
+    lines = [rules.Line(i, r["place_key"], r["level"], r["body_id"]) for i, r in rows.items()]
     place = await place_of(report, {line.level for line in lines})
     best = rules.most_specific(place, lines)
     if best is None:
         return None
-    rule = await Responsibility.get(id=best.id)
-    body = await ResponsibleBody.get(id=best.body_id)
-    return rule, body
+    r = rows[best.id]
+    return best.id, HandledBy(
+        body_id=r["body_id"],
+        kind=r["body__kind"],
+        name=r["body__name"],
+        hotline=r["body__hotline"],
+        reason=r["reason"],
+        place=r["place_key"].split(":")[0],
+        dispatchable=r["body__department_id"] is not None,
+        corrected=False,
+    )
 
 
 def _handled(body: ResponsibleBody, reason: str, place: str | None, corrected: bool) -> HandledBy:
@@ -122,10 +137,7 @@ async def handled_by(report: Report, *, fresh: bool = False) -> HandledBy | None
         if fix is not None:
             return _handled(fix.body, fix.note or "工作人员已确认由该单位处理", None, True)
     found = await suggestion(report)
-    if found is None:
-        return None
-    rule, body = found
-    return _handled(body, rule.reason, rule.place_key.split(":")[0], False)
+    return found[1] if found is not None else None
 
 
 async def correct(
@@ -148,7 +160,7 @@ async def correct(
             report_id=report.id,
             category_id=report.category_id,
             street_id=report.street_id,
-            rule_id=found[0].id if found else None,
+            rule_id=found[0] if found else None,
             suggested_body_id=current.body_id if current else None,
             body_id=new.id,
             staff_id=p.id,

@@ -17,6 +17,7 @@ from server.auth.scope import ScopeRules, scoped
 from server.domain.errors import NotFound
 from server.models.geo import Community, Street
 from server.models.people import Role, Staff
+from server.services.filters import given
 from server.services.sql import is_postgres, query
 
 COMMUNITY_SCOPE = ScopeRules(community="id", street="street_id")
@@ -43,11 +44,9 @@ class Scope:
 
 
 async def _scope(p: Principal, q: KpiQuery) -> Scope:
-    qs = scoped(Community.all(), p, COMMUNITY_SCOPE)
-    if q.street_id is not None:
-        qs = qs.filter(street_id=q.street_id)
-    if q.community_id is not None:
-        qs = qs.filter(id=q.community_id)
+    qs = given(
+        scoped(Community.all(), p, COMMUNITY_SCOPE), street_id=q.street_id, id=q.community_id
+    )
     communities = {c.id: c for c in await qs}
     if not communities and (q.street_id is not None or q.community_id is not None):
         raise NotFound("community or street not found")

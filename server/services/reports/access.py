@@ -10,7 +10,7 @@ from server.auth.scope import ScopeRules, get_scoped, scoped
 from server.domain.errors import NotFound
 from server.domain.lifecycle import Actor
 from server.models.people import Role
-from server.models.reports import DispatchLeg, LegStatus, Report
+from server.models.reports import DispatchLeg, LegStatus, Report, ReportFollower
 
 # Residents see what they follow (their own reports and the ones those were merged into);
 # officers see reports with a leg for their department.
@@ -51,6 +51,17 @@ async def lock_visible(p: Principal, report_id: int, conn: BaseDBAsyncClient) ->
     if report is None:
         raise NotFound("report not found")
     return report
+
+
+async def reported_what_merged_in(
+    p: Principal, report: Report, conn: BaseDBAsyncClient | None = None
+) -> bool:
+    """Whether ``p`` reported a matter that was merged into ``report``: that resident's
+    problem is this one now, so their word on the fix counts as the reporter's."""
+    if not p.is_resident:
+        return False
+    qs = ReportFollower.filter(report_id=report.id, resident_id=p.id, via_report_id__isnull=False)
+    return bool(await (qs.using_db(conn) if conn is not None else qs).exists())
 
 
 async def relations(

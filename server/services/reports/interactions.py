@@ -13,7 +13,7 @@ from server.domain.errors import Conflict, Forbidden, Invalid
 from server.domain.lifecycle import OPEN, Actor, Move, Status
 from server.models.reports import Report
 from server.services.reports import catalogue, ownership, sla
-from server.services.reports.access import get_visible, relations
+from server.services.reports.access import get_visible, relations, reported_what_merged_in
 from server.services.reports.moves import apply, lock_report
 from server.services.reports.records import save_and_record
 from server.services.reports.sla import in_db_zone
@@ -76,6 +76,10 @@ async def confirm(
     async with in_transaction() as conn:
         report = await lock_report(conn, report_id)
         actors = await relations(p, report, conn)
+        # Only the verdict, not withdrawing or rating: the survivor is still its own
+        # reporter's matter.
+        if Actor.reporter not in actors and await reported_what_merged_in(p, report, conn):
+            actors |= {Actor.reporter}
         move = Move.confirm if fixed else Move.not_fixed
         await apply(conn, report, p, actors, move, note=note, now=now)
     return report

@@ -30,12 +30,14 @@ from server.domain.lifecycle import OPEN, Status
 from server.models.people import Role
 from server.models.reports import Report
 from server.services.encoded import EncodedJson, dumps
+from server.services.filters import given
 from server.services.kept import Kept
 from server.services.reports import catalogue, queue_pg
 from server.services.reports.access import REPORT_SCOPE, get_visible, visible
 from server.services.reports.dispatch import LIVE
 from server.services.reports.sla import in_db_zone
 from server.services.reports.views import public_view, row_dict, row_view
+from server.services.sql import is_postgres
 from server.services.sql import rows as sql_rows
 
 ROW_FIELDS = (
@@ -135,12 +137,12 @@ async def _filtered(q: QueueQuery, p: Principal, now: datetime) -> QuerySet[Repo
     if q.category:
         cats = await catalogue.catalogue()
         qs = qs.filter(category_id__in=[cats[c].id for c in q.category])
-    if q.community_id is not None:
-        qs = qs.filter(community_id=q.community_id)
-    if q.owner_id is not None:
-        qs = qs.filter(owner_id=q.owner_id)
-    if q.department_id is not None:
-        qs = qs.filter(legs__department_id=q.department_id)
+    qs = given(
+        qs,
+        community_id=q.community_id,
+        owner_id=q.owner_id,
+        legs__department_id=q.department_id,
+    )
     if q.priority:
         qs = qs.filter(priority__in=q.priority)
     if q.overdue is not None:
@@ -228,7 +230,7 @@ async def _read_page(
 ) -> tuple[ReportPage | EncodedJson, datetime | None]:
     cursor = decode_cursor(q.cursor) if q.cursor else None
     codes = {info.id: code for code, info in cats.items()}
-    on_pg = queue_pg.available()
+    on_pg = is_postgres()
     if on_pg:
         rows, tab_counts, until = await queue_pg.page_and_counts(
             q, p, now, [cats[c].id for c in q.category], cursor

@@ -54,10 +54,6 @@ class Params:
         return f"${len(self.values)}"
 
 
-def available() -> bool:
-    return bool(connections.get("default").capabilities.dialect == "postgres")
-
-
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"

@@ -56,6 +56,23 @@ async def _pool(row: dict[str, Any], now: datetime) -> tuple[list[int], str]:
     )
 
 
+class DeskHours:
+    """Whether a community's desks are open now, asked once per community per pass.
+
+    Passing a matter on and telling the secretary or the street are desk work, counted
+    in the working time the deadlines are measured in: a deadline missed at closing time
+    is acted on when the desks next open, not at 03:00."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now, self._open = now, dict[int, bool]()
+
+    async def open(self, community_id: int) -> bool:
+        if community_id not in self._open:
+            clock = await sla.clock_for(community_id)
+            self._open[community_id] = clock.is_open(self.now)
+        return self._open[community_id]
+
+
 async def _managers(community_id: int, street_id: int, level: int) -> list[int]:
     if level == 1:
         qs = Staff.filter(community_id=community_id, role=Role.secretary, active=True)
@@ -134,10 +151,14 @@ async def pass_on(now: datetime, worker: str, tick: Tick) -> None:
             paused_at__isnull=True,
             accept_due__lt=now,
         )
+        .order_by("accept_due")
         .limit(BATCH)
         .values(*KEYS)
     )
+    desks = DeskHours(now)
     for row in rows:
+        if not await desks.open(row["community_id"]):
+            continue
         pool, _ = await _pool(row, now)
         try:
             async with in_transaction() as conn:
@@ -188,7 +209,7 @@ async def pass_on(now: datetime, worker: str, tick: Tick) -> None:
 
 async def escalate_overdue(now: datetime, worker: str, tick: Tick) -> None:
     """Missed response or resolve deadlines: the secretary first, then the street."""
-    ids = (
+    rows = (
         await Report.filter(
             status__in=OPEN_VALUES,
             paused_at__isnull=True,
@@ -197,19 +218,23 @@ async def escalate_overdue(now: datetime, worker: str, tick: Tick) -> None:
         )
         .order_by("due_at")
         .limit(BATCH)
-        .values_list("id", flat=True)
+        .values("id", "community_id")
     )
-    for rid in ids:
-        await _escalate_one(int(rid), now, worker, tick)  # type: ignore[call-overload]
+    desks = DeskHours(now)
+    for row in rows:
+        if await desks.open(row["community_id"]):
+            await _escalate_one(row["id"], now, worker, tick)
     legs = (
         await DispatchLeg.filter(
             status__in=[LegStatus.pending, LegStatus.accepted, LegStatus.working], due_at__lt=now
         )
+        .order_by("due_at")
         .limit(BATCH)
-        .values("id", "report_id", "due_at", "department_id")
+        .values("id", "report_id", "due_at", "department_id", community_id="report__community_id")
     )
     for leg in legs:
-        await _escalate_leg(leg, now, worker, tick)
+        if await desks.open(leg["community_id"]):
+            await _escalate_leg(leg, now, worker, tick)
 
 
 async def _escalate_one(rid: int, now: datetime, worker: str, tick: Tick) -> None:

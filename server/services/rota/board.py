@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from schemas.rota_plan import OnDuty, OnDutyPost, OnDutyStaff
 from server.auth.principal import Principal
@@ -17,10 +18,11 @@ from server.services.rota.duty import db_instant, on_duty
 async def on_duty_board(
     p: Principal, community_id: int, at: datetime | None, post_id: int | None = None
 ) -> OnDuty:
-    await community_in_scope(p, community_id)
+    community = await community_in_scope(p, community_id)
     at = at or datetime.now(UTC)
     if at.tzinfo is None:
-        raise Invalid("give the time with its offset, e.g. 2026-12-05T09:30:00+08:00")
+        # A desk asks about its own wall clock ("who is on at 9:30 on Monday").
+        at = at.replace(tzinfo=ZoneInfo(community.time_zone))
     source, ids = await on_duty(community_id, at)
     posts = await Post.filter(community_id=community_id).order_by("sort_order", "id")
     if post_id is not None:

@@ -21,6 +21,7 @@ from server.models.people import ResidentHousehold, Staff
 from server.models.reports import Report
 from server.models.visits import CustomGroup, Visit, VisitReport
 from server.services.audit import audit
+from server.services.filters import given
 from server.services.sql import is_postgres, query
 from server.services.visits.log import visit_out
 from server.services.visits.registry import HOUSEHOLD_SCOPE
@@ -48,9 +49,7 @@ def _row(key: str, name: str, n: int, within: int, overdue: int, never: int) -> 
 
 
 async def coverage(p: Principal, community_id: int | None, weeks: int) -> Coverage:
-    qs = scoped(Community.all(), p, COMMUNITY_SCOPE)
-    if community_id is not None:
-        qs = qs.filter(id=community_id)
+    qs = given(scoped(Community.all(), p, COMMUNITY_SCOPE), id=community_id)
     communities = {c.id: c for c in await qs}
     if community_id is not None and not communities:
         raise NotFound("community not found")

@@ -21,6 +21,7 @@ from server.models.geo import Household
 from server.models.people import Role
 from server.models.visits import Visit, VisitRevision
 from server.services.audit import audit
+from server.services.filters import given
 from server.services.outbox import emit
 from server.services.visits.registry import HOUSEHOLD_SCOPE
 from server.services.visits.schedule import refresh_schedule
@@ -200,15 +201,13 @@ def _rejected(item: VisitSyncItem, exc: DomainError) -> VisitSyncResult:
 
 
 async def list_visits(p: Principal, q: VisitQuery) -> VisitPage:
-    qs = scoped(Visit.all(), p, VISIT_SCOPE)
-    if q.household_id is not None:
-        qs = qs.filter(household_id=q.household_id)
-    if q.worker_id is not None:
-        qs = qs.filter(worker_id=q.worker_id)
-    if q.since is not None:
-        qs = qs.filter(started_at__gte=q.since)
-    if q.until is not None:
-        qs = qs.filter(started_at__lt=q.until)
+    qs = given(
+        scoped(Visit.all(), p, VISIT_SCOPE),
+        household_id=q.household_id,
+        worker_id=q.worker_id,
+        started_at__gte=q.since,
+        started_at__lt=q.until,
+    )
     total = await qs.count()
     rows = await qs.order_by("-started_at").offset(q.offset).limit(q.limit)
     if p.is_staff and rows:

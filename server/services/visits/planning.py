@@ -140,7 +140,7 @@ class _Kept:
 
 # Lists kept per process: a street has about a hundred workers. Sized from the settings
 # at start-up (``keep_due_lists``).
-_kept: Kept[tuple[int, date, int, int], _Kept] = Kept(256)
+_kept: Kept[tuple[int, date, int, int, str], _Kept] = Kept(256)
 
 
 def keep_due_lists(most: int) -> None:
@@ -158,19 +158,21 @@ async def _stamp(worker_id: int) -> tuple[tuple[int, int | None], ...]:
 
 
 async def due_list(
-    p: Principal, worker_id: int | None, within_days: int, limit: int
+    p: Principal, worker_id: int | None, within_days: int, limit: int, order: str = "walk"
 ) -> EncodedJson:
-    """Overdue households and those due within ``within_days``, in walking order (a
-    ``DueList``, encoded)."""
+    """Overdue households and those due within ``within_days``, in walking order or the
+    longest overdue first (a ``DueList``, encoded)."""
     wid, cid = await _worker(p, worker_id)
     today = datetime.now(await community_zone(cid or 0)).date()
-    key = (wid, today, within_days, limit)
+    key = (wid, today, within_days, limit, order)
     # Read before the list: a write landing in between leaves a newer list under an older
     # stamp, which the next read's stamp no longer matches (never the other way round).
     stamp = await _stamp(wid)
     kept = _kept.get(key)
     if kept is None or kept.stamp != stamp:
         items = _walk(await _due(wid, today + timedelta(days=within_days), today, limit))
+        if order == "overdue":
+            items.sort(key=lambda i: i["next_due"])  # stable: walking order within a day
         overdue = sum(1 for i in items if i["status"] == "overdue")
         listed = {
             "worker_id": wid,

@@ -29,6 +29,7 @@ from server.models.geo import Building, Community, Household
 from server.models.people import ResidentHousehold
 from server.models.visits import HouseholdGroup, Member, Visit, VisitSchedule
 from server.services.audit import audit
+from server.services.filters import given
 from server.services.visits.schedule import known_groups, refresh_schedule
 
 # Personal data of a household: its community's staff, its verified residents, admins.
@@ -160,15 +161,13 @@ async def read_household(
 
 async def list_households(p: Principal, q: HouseholdQuery) -> HouseholdPage:
     """A page of households, phones masked. A staff read of the page is audited once."""
-    qs = scoped(Household.all(), p, HOUSEHOLD_SCOPE)
-    if q.community_id is not None:
-        qs = qs.filter(community_id=q.community_id)
-    if q.building_id is not None:
-        qs = qs.filter(building_id=q.building_id)
-    if q.grid_id is not None:
-        qs = qs.filter(building__grid_id=q.grid_id)
-    if q.group is not None:
-        qs = qs.filter(priority_groups__code=q.group)
+    qs = given(
+        scoped(Household.all(), p, HOUSEHOLD_SCOPE),
+        community_id=q.community_id,
+        building_id=q.building_id,
+        building__grid_id=q.grid_id,
+        priority_groups__code=q.group,
+    )
     total = await qs.count()
     rows = await (
         qs.order_by("building__estate__name", "building__name", "unit", "floor", "room", "id")

@@ -86,26 +86,30 @@ async def import_registry(
         raise Invalid("the file is empty", code="bad_file")
     c = await community_in_scope(p, community_id)
     table = await asyncio.to_thread(read_table, data, content_type)
-    table = [r for r in table if any(cell.strip() for cell in r)]
-    if not table:
+    # Blank rows are skipped, but every row keeps its number in the sheet, so a problem
+    # is reported at the row the secretary sees it in.
+    numbered = [(n, r) for n, r in enumerate(table, start=1) if any(c.strip() for c in r)]
+    if not numbered:
         raise Invalid("the file has no header row", code="bad_file")
-    columns, missing = map_headers(table[0])
+    header = numbered[0][1]
+    columns, missing = map_headers(header)
     if missing:
         raise Invalid(
             f"missing columns: {', '.join(missing)}",
             code="missing_columns",
-            details={"missing": missing, "headers": table[0]},
+            details={"missing": missing, "headers": header},
         )
-    if len(table) - 1 > MAX_ROWS:
+    if len(numbered) - 1 > MAX_ROWS:
         raise PayloadTooLarge(f"at most {MAX_ROWS} rows per import")
     groups = await known_groups(c.id)
     spellings = {code: code for code in groups} | {name: code for code, (name, _) in groups.items()}
     zone = await community_zone(c.id)
     today = datetime.now(zone).date()
-    rows = [parse_row(i + 2, cells, columns, spellings, today) for i, cells in enumerate(table[1:])]
+    rows = [parse_row(n, cells, columns, spellings, today) for n, cells in numbered[1:]]
     buildings = await _check_against_registry(c.id, rows)
     report_rows, good = _settle(rows)
     created_h = created_m = 0
+    to_h, to_m = len(good), sum(len(v) for v in good.values())
     if good and not dry_run:
         try:
             created_h, created_m = await _write(p, c.id, good, buildings, today)
@@ -114,20 +118,39 @@ async def import_registry(
             raise Conflict(
                 "the registry changed during the import; run it again", code="registry_changed"
             ) from None
-    elif good:
-        created_h, created_m = len(good), sum(len(v) for v in good.values())
     ok = sum(1 for r in report_rows if r.status == "ok")
     errors = sum(1 for r in report_rows if r.status == "error")
     return ImportReport(
         dry_run=dry_run,
+        written=created_h > 0,
+        message=import_message(dry_run, created_h, created_m, to_h, to_m, errors),
         rows=len(rows),
         ok=ok,
         errors=errors,
         skipped=len(rows) - ok - errors,
         households_created=created_h,
         members_created=created_m,
+        households_to_create=to_h,
+        members_to_create=to_m,
         results=report_rows,
     )
+
+
+def import_message(
+    dry_run: bool, created_h: int, created_m: int, to_h: int, to_m: int, errors: int
+) -> str:
+    """One plain sentence: what was written, or that nothing was and how to write it."""
+    held = f"; {errors} row(s) with errors are held back, see results" if errors else ""
+    if dry_run:
+        if not to_h:
+            return f"Checked only, nothing was written: no household is ready to import{held}."
+        return (
+            f"Checked only, nothing was written: {to_h} household(s) with {to_m} people would "
+            f"be created; send the file again with dry_run=false to write them{held}."
+        )
+    if not created_h:
+        return f"Nothing was written: no household is ready to import{held}."
+    return f"Written: {created_h} household(s) with {created_m} people created{held}."
 
 
 async def _check_against_registry(community_id: int, rows: list[Row]) -> dict[tuple[str, str], int]:

@@ -12,10 +12,11 @@ from fractions import Fraction
 
 import pytest
 
-from server.models.governance_votes import Ballot, BallotRecord
+from server.models.governance_votes import Ballot, BallotRecord, Vote
 from server.models.visits import HouseholdArea
 from tests.support.factories import auth, make_world
 from tests.support.governance import make_block, open_lift_project
+from tests.support.notify import make_relay
 from tests.support.visits import bind
 
 URL = "/api/v1/governance"
@@ -204,3 +205,28 @@ async def test_the_export_lets_a_notary_recompute_the_result(app, client, world)
     for who in (rs[0], world.staff["other_worker"]):
         r = await client.get(f"{URL}/votes/{vote['id']}/export", headers=auth(app, who))
         assert r.status_code in (403, 404)
+
+
+async def test_past_the_announced_close_ballots_get_409(app, client, world):
+    vote = await _open(app, client, world)
+    assert (await _cast(app, client, vote, world.block.residents[0], "agree")).status_code == 200
+    await Vote.filter(id=vote["id"]).update(closes_at=datetime.now(UTC) - timedelta(seconds=1))
+    r = await _cast(app, client, vote, world.block.residents[1], "agree")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "vote_closed"
+    assert await Ballot.filter(vote_id=vote["id"]).count() == 1
+
+
+async def test_residents_are_told_when_a_vote_opens_and_its_result(
+    app, client, world, settings, broker
+):
+    vote = await _open(app, client, world)
+    for who in world.block.residents[:4]:
+        await _cast(app, client, vote, who, "agree")
+    await _close(app, client, world, vote)
+    await make_relay(settings, broker).drain()
+    r = await client.get("/api/v1/inbox", headers=auth(app, world.block.residents[4]))
+    topics = [i["topic"] for i in r.json()["items"]]
+    assert topics == ["vote.closed", "vote.opened"]
+    assert "通过" in r.json()["items"][0]["body"] and "参与 4/5 户" in r.json()["items"][0]["body"]
+    r = await client.get("/api/v1/inbox", headers=auth(app, world.block.other_resident))
+    assert r.json()["items"] == []

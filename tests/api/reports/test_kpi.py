@@ -282,3 +282,22 @@ async def test_csv_and_xlsx_exports(ctx: Ctx) -> None:
         "/api/v1/kpi/export", params={**params, "format": "pdf"}, headers=ctx.h("dispatcher")
     )
     assert r.status_code == 422
+
+
+async def test_fill_minutes_rebuilds_what_the_moves_wrote(ctx: Ctx) -> None:
+    from server.services.kpi.build import fill_minutes
+
+    base = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    ids = await _story(ctx, base)
+    wrote = {
+        f.report_id: (f.accept_minutes, f.resolve_minutes, f.waited_minutes)
+        for f in await ReportFact.filter(report_id__in=ids)
+    }
+    await ReportFact.all().update(accept_minutes=None, resolve_minutes=None, waited_minutes=0)
+    assert await fill_minutes(batch=2) == 4  # r1, r2, r3, r5; r4 and r6 have nothing
+    again = {
+        f.report_id: (f.accept_minutes, f.resolve_minutes, f.waited_minutes)
+        for f in await ReportFact.filter(report_id__in=ids)
+    }
+    assert again == wrote and wrote[ids[2]] == (5, 80, 60)
+    assert await fill_minutes() == 0

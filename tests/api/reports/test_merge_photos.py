@@ -132,3 +132,34 @@ async def test_a_report_back_photo_is_served_with_the_report(ctx: Ctx) -> None:
     assert (await ctx.client.get(url, headers=ctx.h(ctx.alice))).status_code == 200
     other = f"/api/v1/reports/{rid}/photos/{'e' * 64}"
     assert (await ctx.client.get(other, headers=ctx.h("worker"))).status_code == 404
+
+
+async def test_a_merged_reporter_has_a_say_on_the_survivors_fix(ctx: Ctx) -> None:
+    survivor = (await ctx.report())["id"]
+    dup = (await ctx.report(ctx.bob))["id"]
+    r = await ctx.move(dup, "secretary", "merge", "同一问题", survivor_id=survivor)
+    assert r.status_code == 200
+    owner_id = (await Report.get(id=survivor)).owner_id
+    owner = next(k for k, s in ctx.world.staff.items() if s.id == owner_id)
+    await ctx.move(survivor, owner, "accept")
+    assert (await ctx.move(survivor, owner, "resolve", "已清理")).status_code == 200
+    # Bob keeps receiving the survivor's moves.
+    resolved = (
+        await OutboxEvent.filter(topic="report.status_changed", aggregate_id=str(survivor))
+        .order_by("-id")
+        .first()
+    )
+    assert resolved and ctx.bob.id in resolved.payload["resident_ids"]
+    # Bob says it is not fixed: the survivor reopens to its owner.
+    url = f"/api/v1/reports/{survivor}/confirm"
+    bob = ctx.h(ctx.bob)
+    r = await ctx.client.post(url, json={"fixed": False, "note": "还没清理"}, headers=bob)
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "reopened"
+    assert (await ctx.move(survivor, owner, "resolve", "再次清理")).status_code == 200
+    r = await ctx.client.post(url, json={"fixed": True}, headers=bob)
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    # Withdrawing and rating stay the survivor's own reporter's.
+    rating = {"score": 2, "comment": ""}
+    r = await ctx.client.post(f"/api/v1/reports/{survivor}/rating", json=rating, headers=bob)
+    assert r.status_code == 403

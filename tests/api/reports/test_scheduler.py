@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from tortoise import timezone
@@ -11,7 +12,10 @@ from tortoise import timezone
 from server.models.records import OutboxEvent
 from server.models.reports import Escalation, Report
 from server.services.reports import scheduler, sla
+from server.services.reports.sla import clock_for as desk_clock_for
 from tests.api.reports.conftest import AlwaysOpen, Ctx, fixed_clock
+
+SH = ZoneInfo("Asia/Shanghai")
 
 
 class ClosedClock:
@@ -117,3 +121,34 @@ async def test_concurrent_schedulers_escalate_exactly_once(ctx: Ctx) -> None:
     assert done == sorted(ids)
     assert await Escalation.all().count() == 6
     assert await OutboxEvent.filter(topic="report.overdue").count() == 6
+
+
+async def test_missed_deadlines_wait_for_the_desks_to_open(
+    ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The community's real desk hours (the default staggered timetable) on the real
+    # calendar: tomorrow at 03:00 Shanghai the desks are shut on any date.
+    cid = ctx.world.communities[0].id
+    late = (await ctx.report())["id"]
+    overdue = (await ctx.report())["id"]
+    owner = _key(ctx, (await Report.get(id=overdue)).owner_id)
+    assert (await ctx.move(overdue, owner, "accept")).status_code == 200
+    monkeypatch.setattr(sla, "clock_for", desk_clock_for)
+    night = (datetime.now(SH) + timedelta(days=1)).replace(hour=3, minute=0, second=0)
+    await Report.filter(id=late).update(accept_due=night - timedelta(hours=8))
+    await Report.filter(id=overdue).update(due_at=night - timedelta(hours=8))
+    clock = await sla.clock_for(cid)
+    assert not clock.is_open(night)
+
+    tick = await scheduler.run_once(now=night)
+    assert (tick.passed_on, tick.escalated) == ([], [])
+    assert not await OutboxEvent.filter(topic="report.escalated").exists()
+    assert not await Escalation.filter(report_id__in=[late, overdue]).exists()
+
+    opening = clock.next_open(night) + timedelta(minutes=1)
+    assert opening.astimezone(SH).hour >= 8  # the next morning (or after a holiday)
+    tick = await scheduler.run_once(now=opening)
+    assert tick.passed_on == [late]
+    assert tick.escalated == [(overdue, "respond", 1)]
+    # The new accept deadline is counted in working time from the opening.
+    assert (await Report.get(id=late)).accept_due > opening
