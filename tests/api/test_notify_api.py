@@ -33,7 +33,7 @@ async def test_resident_grants_credits_and_reads_the_inbox(
     )
     assert r.status_code == 200, r.text
     assert r.json()["credits"] == [{"template_id": PROGRESS, "remaining": 1, "granted_total": 1}]
-    assert r.json()["templates"] == [PROGRESS]
+    assert r.json()["templates"] == ["linli-governance-notice", PROGRESS]
     r = await client.post(
         "/api/v1/notify/subscriptions", json={"results": {PROGRESS: "reject"}}, headers=h
     )
