@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, WithJsonSchema, model_validator
 
 from schemas.common import Id, Strict, Timestamp
 
@@ -14,6 +14,11 @@ ProjectKindName = Literal["lift", "parking", "waste_point", "corridor", "custom"
 ProjectStatusName = Literal["proposed", "active", "done", "cancelled"]
 MeetingKindName = Literal["council", "hearing", "coordination"]
 Text100 = Field(min_length=1, max_length=100)
+# Floor areas travel as exact decimal strings ("71.08"), one schema for input and output.
+Area = Annotated[
+    Decimal,
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$", "description": "m²"}),
+]
 
 
 class ProjectCreate(Strict):
@@ -113,13 +118,13 @@ class ProjectBoard(BaseModel):
 
 
 class HouseholdAreaIn(Strict):
-    area: Decimal = Field(gt=0, le=Decimal("9999999.99"), max_digits=9, decimal_places=2)
+    area: Area = Field(gt=0, le=Decimal("9999999.99"), max_digits=9, decimal_places=2)
     source: str = Field(default="", max_length=32)
 
 
 class HouseholdAreaOut(BaseModel):
     household_id: int
-    area: Decimal | None
+    area: Area | None
     source: str
 
 
@@ -128,7 +133,7 @@ class ScopeHousehold(BaseModel):
     building_id: int
     unit: str
     room: str
-    area: Decimal | None
+    area: Area | None
 
 
 class ProjectScope(BaseModel):
@@ -142,12 +147,15 @@ class ActionItemIn(Strict):
     due_on: date
 
 
-class ActionItemOut(ActionItemIn):
+class ActionItemOut(BaseModel):
     id: int
+    text: str
+    owner: str
+    due_on: date
     done_on: date | None
 
 
-class MeetingCreate(Strict):
+class ProjectMeetingCreate(Strict):
     kind: MeetingKindName
     title: str = Text100
     starts_at: AwareDatetime
@@ -156,13 +164,13 @@ class MeetingCreate(Strict):
     department_ids: list[Id] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
-    def _items(self) -> MeetingCreate:
+    def _items(self) -> ProjectMeetingCreate:
         if any(not a.strip() or len(a) > 200 for a in self.agenda):
             raise ValueError("each agenda item is 1 to 200 characters")
         return self
 
 
-class MeetingRecord(Strict):
+class ProjectMeetingRecord(Strict):
     """After the meeting: minutes, decisions and action items (replaces earlier ones)."""
 
     minutes: str = Field(min_length=1, max_length=20000)
@@ -170,13 +178,13 @@ class MeetingRecord(Strict):
     actions: list[ActionItemIn] = Field(default_factory=list, max_length=50)
 
     @model_validator(mode="after")
-    def _items(self) -> MeetingRecord:
+    def _items(self) -> ProjectMeetingRecord:
         if any(not d.strip() or len(d) > 500 for d in self.decisions):
             raise ValueError("each decision is 1 to 500 characters")
         return self
 
 
-class MeetingOut(BaseModel):
+class ProjectMeetingOut(BaseModel):
     id: int
     project_id: int
     kind: MeetingKindName
@@ -191,5 +199,5 @@ class MeetingOut(BaseModel):
     actions: list[ActionItemOut]
 
 
-class MeetingList(BaseModel):
-    items: list[MeetingOut]
+class ProjectMeetingList(BaseModel):
+    items: list[ProjectMeetingOut]

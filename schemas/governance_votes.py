@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, WithJsonSchema
 
 from schemas.common import Id, Strict, Timestamp
 
@@ -21,6 +21,8 @@ DecisionKindName = Literal[
     "other_major",
 ]
 ChoiceName = Literal["agree", "disagree", "abstain"]
+# Sums of floor areas, exact, as decimal strings in m².
+AreaSum = Annotated[Decimal, WithJsonSchema({"type": "string", "description": "m², exact"})]
 
 
 class VoteCreate(Strict):
@@ -60,11 +62,11 @@ class FigureOut(BaseModel):
 
 class TallyOut(BaseModel):
     households: int
-    area: Decimal
+    area: AreaSum
     participants: int
-    participant_area: Decimal
+    participant_area: AreaSum
     agree: int
-    agree_area: Decimal
+    agree_area: AreaSum
     disagree: int
     abstain: int
     figures: list[FigureOut]

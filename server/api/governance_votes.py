@@ -6,7 +6,12 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 
-from schemas.governance import MeetingCreate, MeetingList, MeetingOut, MeetingRecord
+from schemas.governance import (
+    ProjectMeetingCreate,
+    ProjectMeetingList,
+    ProjectMeetingOut,
+    ProjectMeetingRecord,
+)
 from schemas.governance_votes import BallotIn, BallotOut, VoteCreate, VoteList, VoteOut
 from server.api.respond import send
 from server.api.validation import body, returns
@@ -21,17 +26,17 @@ COMMUNITY = (Role.worker, Role.secretary, Role.admin)
 
 @bp.get("/projects/<project_id:int>/meetings")
 @EVERYONE
-@returns(MeetingList, 200, 404)
+@returns(ProjectMeetingList, 200, 404)
 async def list_meetings(request: Request, project_id: int) -> HTTPResponse:
     """A project's meetings, newest first, with minutes, decisions and action items."""
     items = await meetings.list_meetings(request.ctx.principal, project_id)
-    return send(MeetingList(items=items))
+    return send(ProjectMeetingList(items=items))
 
 
 @bp.post("/projects/<project_id:int>/meetings")
 @access(roles=tuple(Role), residents=True)
-@body(MeetingCreate)
-@returns(MeetingOut, 201, 404, 409)
+@body(ProjectMeetingCreate)
+@returns(ProjectMeetingOut, 201, 404, 409)
 async def call_meeting(request: Request, project_id: int) -> HTTPResponse:
     """Call a meeting; residents in scope are told by WeChat push and in the inbox."""
     p, b = request.ctx.principal, request.ctx.body
@@ -40,8 +45,8 @@ async def call_meeting(request: Request, project_id: int) -> HTTPResponse:
 
 @bp.put("/projects/<project_id:int>/meetings/<meeting_id:int>/record")
 @access(roles=tuple(Role), residents=True)
-@body(MeetingRecord)
-@returns(MeetingOut, 200, 404)
+@body(ProjectMeetingRecord)
+@returns(ProjectMeetingOut, 200, 404)
 async def record_meeting(request: Request, project_id: int, meeting_id: int) -> HTTPResponse:
     """Minutes, decisions and action items with owners and due dates."""
     p, b = request.ctx.principal, request.ctx.body

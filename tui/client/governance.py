@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemas.governance import MeetingList, ProjectBoard, ProjectDetail
+from schemas.governance import ProjectBoard, ProjectDetail, ProjectMeetingList
 from schemas.governance_votes import VoteList, VoteOut
 from tui.client.http import HttpClient
 
@@ -29,8 +29,10 @@ class GovernanceCalls:
         )
         return out
 
-    async def meetings(self, project_id: int) -> MeetingList:
-        out: MeetingList = await self.http.get(f"{_P}/{project_id}/meetings", MeetingList)
+    async def meetings(self, project_id: int) -> ProjectMeetingList:
+        out: ProjectMeetingList = await self.http.get(
+            f"{_P}/{project_id}/meetings", ProjectMeetingList
+        )
         return out
 
     async def votes(self, project_id: int) -> VoteList:

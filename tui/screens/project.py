@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from schemas.governance import MeetingOut, ProjectDetail
+from schemas.governance import ProjectDetail, ProjectMeetingOut
 from schemas.governance_votes import VoteOut
 from tui.client import ApiError
 from tui.client.governance import GovernanceCalls
@@ -40,11 +40,11 @@ FIGURES = {
 @dataclass
 class ProjectArrived(Message):
     project: ProjectDetail
-    meetings: list[MeetingOut]
+    meetings: list[ProjectMeetingOut]
     votes: list[VoteOut]
 
 
-def meetings_view(meetings: list[MeetingOut], zone: object) -> RenderableType:
+def meetings_view(meetings: list[ProjectMeetingOut], zone: object) -> RenderableType:
     t = Table(title="Meetings 会议", title_justify="left", expand=True, box=None, padding=(0, 1))
     for col in ("时间", "类型", "议题", "地点", "决定", "待办"):
         t.add_column(col, no_wrap=True, overflow="ellipsis")

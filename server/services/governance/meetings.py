@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
-from schemas.governance import MeetingCreate, MeetingOut, MeetingRecord
+from schemas.governance import ProjectMeetingCreate, ProjectMeetingOut, ProjectMeetingRecord
 from server.auth.principal import Principal
 from server.domain.errors import Conflict, NotFound
 from server.models.geo import Community
@@ -34,7 +34,7 @@ async def residents_in_scope(project_id: int) -> list[int]:
     return sorted(set(ids))  # type: ignore[arg-type]
 
 
-async def call(p: Principal, project_id: int, body: MeetingCreate) -> MeetingOut:
+async def call(p: Principal, project_id: int, body: ProjectMeetingCreate) -> ProjectMeetingOut:
     project = await project_for(p, project_id)
     await ensure_worker(p, project)
     if project.status in (ProjectStatus.done, ProjectStatus.cancelled):
@@ -95,7 +95,9 @@ def _notice(
     }
 
 
-async def record(p: Principal, project_id: int, meeting_id: int, body: MeetingRecord) -> MeetingOut:
+async def record(
+    p: Principal, project_id: int, meeting_id: int, body: ProjectMeetingRecord
+) -> ProjectMeetingOut:
     project = await project_for(p, project_id)
     await ensure_worker(p, project)
     meeting = await Meeting.filter(id=meeting_id, project_id=project.id).first()
@@ -124,7 +126,7 @@ async def record(p: Principal, project_id: int, meeting_id: int, body: MeetingRe
     return out
 
 
-async def list_meetings(p: Principal, project_id: int) -> list[MeetingOut]:
+async def list_meetings(p: Principal, project_id: int) -> list[ProjectMeetingOut]:
     project = await project_for(p, project_id)
     meetings = await Meeting.filter(project_id=project.id).order_by("-starts_at").limit(200)
     return await meetings_out(meetings)

@@ -7,9 +7,9 @@ from datetime import date
 
 from schemas.governance import (
     ActionItemOut,
-    MeetingOut,
     ProgressOut,
     ProjectDetail,
+    ProjectMeetingOut,
     ProjectOut,
     StepOut,
 )
@@ -102,7 +102,7 @@ async def project_detail(project: Project, today: date) -> ProjectDetail:
     return ProjectDetail(**out.model_dump(), steps=[step_out(s) for s in steps])
 
 
-async def meetings_out(meetings: list[Meeting]) -> list[MeetingOut]:
+async def meetings_out(meetings: list[Meeting]) -> list[ProjectMeetingOut]:
     actions: dict[int, list[ActionItem]] = defaultdict(list)
     for a in await ActionItem.filter(meeting_id__in=[m.id for m in meetings]).order_by("id"):
         actions[a.meeting_id].append(a)
@@ -112,7 +112,7 @@ async def meetings_out(meetings: list[Meeting]) -> list[MeetingOut]:
     ).values_list("project_id", flat=True):
         invited[pid] += 1  # type: ignore[index]
     return [
-        MeetingOut(
+        ProjectMeetingOut(
             id=m.id,
             project_id=m.project_id,
             kind=m.kind.value,
