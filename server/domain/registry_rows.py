@@ -4,6 +4,7 @@ row can have, before anything touches the database."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -73,15 +74,21 @@ class Row:
         return f"{self.estate} {self.building} {unit}{self.room}".strip()
 
 
-def map_headers(headers: list[str]) -> tuple[dict[str, int], list[str]]:
-    """column -> position, and the required columns that are missing."""
+def map_headers(
+    headers: list[str],
+    columns: Mapping[str, Collection[str]] | None = None,
+    required: Iterable[str] | None = None,
+) -> tuple[dict[str, int], list[str]]:
+    """column -> position, and the required columns that are missing. A sheet of another
+    kind passes its own ``columns`` (name -> headers it may carry) and ``required``."""
+    columns = COLUMNS if columns is None else columns
     found: dict[str, int] = {}
     for pos, raw in enumerate(headers):
         h = (raw or "").strip().lower()
-        for col, names in COLUMNS.items():
+        for col, names in columns.items():
             if col not in found and h in names:
                 found[col] = pos
-    return found, [c for c in REQUIRED if c not in found]
+    return found, [c for c in (REQUIRED if required is None else required) if c not in found]
 
 
 def cell_text(value: object) -> str:

@@ -12,6 +12,7 @@ from schemas.guides import RuleImportIssue, RuleImportReport, RuleImportRow
 from server.auth.principal import Principal
 from server.domain import responsibility as rules
 from server.domain.errors import Invalid, NotFound, PayloadTooLarge
+from server.domain.registry_rows import map_headers
 from server.models.geo import Building, Community, Estate, Street
 from server.models.guides import ResponsibleBody, StreetSegment
 from server.services.guides.duty_list import upsert_lines
@@ -35,13 +36,7 @@ _SEGMENT = re.compile(r"^(.+?)\s*(\d{1,5})\s*[-－~～至]\s*(\d{1,5})\s*号?$")
 
 
 def _columns(headers: list[str]) -> tuple[dict[str, int], list[str]]:
-    found: dict[str, int] = {}
-    for pos, raw in enumerate(headers):
-        h = (raw or "").strip().lower()
-        for col, names in COLUMNS.items():
-            if col not in found and h in names:
-                found[col] = pos
-    return found, [c for c in REQUIRED if c not in found]
+    return map_headers(headers, COLUMNS, REQUIRED)
 
 
 class _Street:
