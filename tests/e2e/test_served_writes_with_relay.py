@@ -59,7 +59,12 @@ async def test_concurrent_writes_beside_a_draining_relay(
     signer = TokenSigner(settings.jwt_secret, settings.access_token_ttl, settings.refresh_token_ttl)
     residents = [await _resident(c, signer) for _ in range(4)]
     served.wait_ready()
-    staff = [served.login(world.staff[who].username) for who in ("secretary", "worker")]
+    tokens = {
+        world.staff[who].id: served.login(world.staff[who].username)
+        for who in ("secretary", "worker")
+    }
+    staff = list(tokens.values())
+    usernames = {s.id: s.username for s in world.staff.values()}
 
     statuses: list[tuple[str, int, str]] = []
     created: asyncio.Queue[int] = asyncio.Queue()
@@ -76,15 +81,23 @@ async def test_concurrent_writes_beside_a_draining_relay(
                 await created.put(r.json()["report"]["id"])
 
     async def staff_writes(http: httpx.AsyncClient, i: int) -> None:
-        h = {"Authorization": f"Bearer {staff[i % len(staff)]}"}
+        mine = {"Authorization": f"Bearer {staff[i % len(staff)]}"}
         for _ in range(ROUNDS):
             rid = await asyncio.wait_for(created.get(), 60)
-            # Accept (the resident is told), or claim it when someone else owns it, then a
-            # public reply (the resident is told again).
+            # Accept (the resident is told), or claim it when no one owns it, then a public
+            # reply (the resident is told again). In desk hours the worker on duty owns a new
+            # report from the start (首问), and then the owner accepts it.
+            h = mine
             url = f"/api/v1/reports/{rid}/transitions"
             r = await http.post(url, json={"move": "accept"}, headers=h)
             if r.status_code == 403 and "claim" in r.json()["error"]["details"]["allowed"]:
                 r = await http.post(url, json={"move": "claim"}, headers=h)
+            if r.status_code == 409 and r.json()["error"]["code"] == "already_owned":
+                owner = r.json()["error"]["details"]["owner_id"]
+                if owner not in tokens:
+                    tokens[owner] = served.login(usernames[owner])
+                h = {"Authorization": f"Bearer {tokens[owner]}"}
+                r = await http.post(url, json={"move": "accept"}, headers=h)
             statuses.append(("accept", r.status_code, r.text[:300]))
             r = await http.post(
                 f"/api/v1/reports/{rid}/comments",
