@@ -27,7 +27,7 @@ from server.api.respond import no_content, send
 from server.api.validation import body, query, raw_body, returns
 from server.auth.access import access, staff
 from server.models.people import Role
-from server.services.visits import coverage, reads, registry, registry_io
+from server.services.visits import coverage, reads, registry, registry_io, sheets
 
 bp = Blueprint("households", url_prefix="/households")
 
@@ -114,7 +114,7 @@ async def delete_member(request: Request, household_id: int, member_id: int) -> 
 
 
 _FILE = {"schema": {"type": "string", "format": "binary"}}
-_TYPES = {"text/csv": _FILE, registry_io.XLSX_TYPE: _FILE}
+_TYPES = {"text/csv": _FILE, sheets.XLSX_TYPE: _FILE}
 
 
 @bp.post("/import")
@@ -150,7 +150,7 @@ async def export_households(request: Request) -> HTTPResponse:
     """The community's registry as CSV or XLSX, in the import layout. Audited."""
     fmt = request.ctx.query.format
     data, _ = await registry_io.export_registry(request.ctx.principal, None, fmt)
-    kind = registry_io.XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+    kind = sheets.XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
     name = f"households.{fmt}"
     return raw(
         data, content_type=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'}

@@ -17,7 +17,7 @@ from server.models.geo import Building, Community, Estate, Street
 from server.models.guides import ResponsibleBody, StreetSegment
 from server.services.guides.duty_list import upsert_lines
 from server.services.reports import catalogue
-from server.services.visits.registry_io import XLSX_TYPE, read_table
+from server.services.visits.sheets import XLSX_TYPE, read_table
 
 __all__ = ["XLSX_TYPE", "import_lines"]
 

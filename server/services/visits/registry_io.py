@@ -15,13 +15,11 @@ from tortoise.transactions import in_transaction
 from schemas.registry import ImportIssue, ImportReport, ImportRow
 from server.auth.principal import Principal
 from server.auth.scope import community_in_scope
-from server.domain.errors import Conflict, Invalid, PayloadTooLarge, UnsupportedMedia
+from server.domain.errors import Conflict
 from server.domain.registry_rows import (
     EXPORT_HEADERS,
     Issue,
     Row,
-    cell_text,
-    map_headers,
     parse_row,
 )
 from server.domain.visits import effective_groups
@@ -29,46 +27,9 @@ from server.models.geo import Building, Household
 from server.models.visits import HouseholdGroup, Member, VisitSchedule
 from server.services.audit import audit
 from server.services.visits.schedule import community_zone, known_groups, load_policy
+from server.services.visits.sheets import check_upload, read_sheet
 
-CSV_TYPES = ("text/csv", "application/csv", "text/plain")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 20_000
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    # Excel in China saves CSV as GB18030 unless told otherwise; UTF-8 (with BOM) otherwise.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise Invalid("the CSV is neither UTF-8 nor GB18030", code="bad_file")
-    return [row for row in csv.reader(io.StringIO(text))]
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise Invalid(f"not a readable XLSX workbook: {exc}", code="bad_file") from None
-    try:
-        ws = wb.worksheets[0]
-        return [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-
-
-def read_table(data: bytes, content_type: str) -> list[list[str]]:
-    kind = content_type.split(";")[0].strip().lower()
-    if kind in CSV_TYPES:
-        return _read_csv(data)
-    if kind == XLSX_TYPE:
-        return _read_xlsx(data)
-    raise UnsupportedMedia(f"send text/csv or {XLSX_TYPE}", details={"got": kind})
 
 
 async def import_registry(
@@ -80,32 +41,14 @@ async def import_registry(
     dry_run: bool,
     max_bytes: int,
 ) -> ImportReport:
-    if len(data) > max_bytes:
-        raise PayloadTooLarge(f"the file is over {max_bytes} bytes")
-    if not data:
-        raise Invalid("the file is empty", code="bad_file")
+    check_upload(data, max_bytes)
     c = await community_in_scope(p, community_id)
-    table = await asyncio.to_thread(read_table, data, content_type)
-    # Blank rows are skipped, but every row keeps its number in the sheet, so a problem
-    # is reported at the row the secretary sees it in.
-    numbered = [(n, r) for n, r in enumerate(table, start=1) if any(c.strip() for c in r)]
-    if not numbered:
-        raise Invalid("the file has no header row", code="bad_file")
-    header = numbered[0][1]
-    columns, missing = map_headers(header)
-    if missing:
-        raise Invalid(
-            f"missing columns: {', '.join(missing)}",
-            code="missing_columns",
-            details={"missing": missing, "headers": header},
-        )
-    if len(numbered) - 1 > MAX_ROWS:
-        raise PayloadTooLarge(f"at most {MAX_ROWS} rows per import")
+    columns, numbered = await read_sheet(data, content_type, max_rows=MAX_ROWS)
     groups = await known_groups(c.id)
     spellings = {code: code for code in groups} | {name: code for code, (name, _) in groups.items()}
     zone = await community_zone(c.id)
     today = datetime.now(zone).date()
-    rows = [parse_row(n, cells, columns, spellings, today) for n, cells in numbered[1:]]
+    rows = [parse_row(n, cells, columns, spellings, today) for n, cells in numbered]
     buildings = await _check_against_registry(c.id, rows)
     report_rows, good = _settle(rows)
     created_h = created_m = 0
