@@ -4,9 +4,11 @@ row can have, before anything touches the database."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from server.domain.visits import is_valid_phone, normalise_phone
 
@@ -23,6 +25,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "relation": ("与户主关系", "关系", "relation"),
     "groups": ("重点人群", "groups"),
     "notes": ("备注", "notes"),
+    # The household's floor area (专有部分面积), from the 物业 or the 产证 list.
+    "area": ("面积", "建筑面积", "专有部分面积", "产证面积", "area", "area_m2"),
 }
 REQUIRED = ("estate", "building", "room", "name")
 EXPORT_HEADERS = (
@@ -37,8 +41,13 @@ EXPORT_HEADERS = (
     "与户主关系",
     "重点人群",
     "备注",
+    "面积",  # last, so sheets laid out before it keep their columns
 )
 GROUP_SPLIT = re.compile(r"[、,，;；/\s]+")
+MAX_AREA = Decimal("9999.99")  # no flat is larger: more is a typo or a whole building
+CENT = Decimal("0.01")
+# After NFKC "㎡" and "m²" both read "m2", and full-width digits and points are plain.
+_AREA = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?:m2|平方米|平米)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +71,7 @@ class Row:
     relation: str = ""
     groups: list[str] = field(default_factory=list)
     notes: str = ""
+    area: Decimal | None = None
     issues: list[Issue] = field(default_factory=list)
 
     @property
@@ -95,9 +105,34 @@ def cell_text(value: object) -> str:
     """Spreadsheet cells come as numbers too: 301.0 is room "301"."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        # A formula's result carries binary noise (72.10000000000001) the sheet never shows.
+        value = round(value, 9)
+        return str(int(value)) if value.is_integer() else str(value)
     return str(value).strip()
+
+
+def parse_area(text: str) -> tuple[Decimal | None, Issue | None]:
+    """A floor area in m² with at most two decimals, or the problem with the cell. Takes
+    "85.5", "85.50", "85.5㎡", "85.5 m²", "８５．５平方米"; an empty cell is no area."""
+    plain = unicodedata.normalize("NFKC", text).strip()
+    if not plain:
+        return None, None
+    m = _AREA.match(plain)
+    if m is None:
+        return None, _bad_area(f"area {text!r} is not a number of m² (e.g. 85.5)")
+    value = Decimal(m.group(1))
+    if value <= 0:
+        return None, _bad_area(f"area {text!r} must be more than 0 m²")
+    if value != value.quantize(CENT):
+        return None, _bad_area(f"area {text!r} has more than 2 decimals")
+    if value > MAX_AREA:
+        return None, _bad_area(f"area {text!r} is over {MAX_AREA:,} m²")
+    return value.quantize(CENT), None
+
+
+def _bad_area(message: str) -> Issue:
+    return Issue("area", "bad_area", message)
 
 
 def parse_row(
@@ -145,6 +180,9 @@ def parse_row(
             row.issues.append(
                 Issue("birth_year", "bad_birth_year", f"{year!r} is not a birth year")
             )
+    row.area, issue = parse_area(get("area"))
+    if issue:
+        row.issues.append(issue)
     phone = normalise_phone(get("phone"))
     if phone and not is_valid_phone(phone):
         row.issues.append(

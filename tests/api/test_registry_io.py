@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from server.models.geo import Household
 from server.models.records import AuditLog
-from server.models.visits import HouseholdGroup, Member, VisitSchedule
+from server.models.visits import HouseholdArea, HouseholdGroup, Member, VisitSchedule
 from tests.support.factories import auth, make_world
 from tests.support.visits import make_area
 from tests.support.visits_api import register
@@ -29,6 +29,7 @@ HEAD = [
     "与户主关系",
     "重点人群",
     "备注",
+    "面积",
 ]
 
 
@@ -239,3 +240,93 @@ async def test_blank_rows_keep_later_row_numbers(app, client, world, kind) -> No
     assert rep["rows"] == 2
     assert [(x["row"], x["status"]) for x in rep["results"]] == [(3, "ok"), (6, "error")]
     assert rep["results"][1]["issues"][0]["code"] == "bad_phone"
+
+
+def _with_areas(world) -> list[list[object]]:
+    e = world.area.estate.name
+    row = [e, "2号楼", "1", "", "", "", 1970, "", "户主", "", ""]
+    return [
+        [*row[:4], "301", "王一", *row[6:], "85.5㎡"],
+        [*row[:4], "302", "李二", *row[6:], "72"],  # the area on the 户主 row only
+        [*row[:4], "302", "李三", 1972, "", "配偶", "", "", ""],
+        [*row[:4], "303", "张四", *row[6:], "６０．２５ m²"],  # full-width, as IMEs type it
+        [*row[:4], "304", "赵五", *row[6:], ""],  # the area is not known yet
+    ]
+
+
+async def _areas() -> dict[str, str]:
+    rows = await HouseholdArea.all().values_list("household__room", "area", "source")
+    return {room: f"{area} {source}" for room, area, source in rows}
+
+
+async def test_import_gives_new_households_their_floor_areas(app, client, world) -> None:
+    sec = world.staff["secretary"]
+    r = await _import(app, client, sec, _csv(_with_areas(world)), "text/csv", dry_run=True)
+    assert r.status_code == 200, r.text
+    assert r.json()["errors"] == 0 and not await HouseholdArea.exists()
+    r = await _import(app, client, sec, _csv(_with_areas(world)), "text/csv", dry_run=False)
+    assert r.json()["households_created"] == 4, r.text
+    assert await _areas() == {"301": "85.50 登记", "302": "72.00 登记", "303": "60.25 登记"}
+    audit = await AuditLog.get(action="household.import")
+    assert audit.detail["areas"] == 3
+
+
+async def test_bad_areas_are_row_issues_and_hold_their_household_back(app, client, world) -> None:
+    e = world.area.estate.name
+    row = [e, "2号楼", "1", ""]
+    sheet = [
+        [*row, "301", "甲", 1970, "", "户主", "", "", "八十五"],
+        [*row, "302", "乙", 1970, "", "户主", "", "", "0"],
+        [*row, "303", "丙", 1970, "", "户主", "", "", "85.555"],
+        [*row, "304", "丁", 1970, "", "户主", "", "", "10000"],
+        [*row, "305", "戊", 1970, "", "户主", "", "", "72"],
+        [*row, "305", "己", 1972, "", "配偶", "", "", "72.5"],  # disagrees with row 6
+        [*row, "306", "庚", 1970, "", "户主", "", "", "72"],
+        [*row, "306", "辛", 1972, "", "配偶", "", "", "72.00"],  # the same area
+    ]
+    r = await _import(app, client, world.staff["secretary"], _csv(sheet), "text/csv", dry_run=False)
+    assert r.status_code == 200, r.text
+    by_row = {x["row"]: x for x in r.json()["results"]}
+    issues = {n: [(i["field"], i["code"]) for i in by_row[n]["issues"]] for n in range(2, 8)}
+    assert issues == {
+        2: [("area", "bad_area")],
+        3: [("area", "bad_area")],
+        4: [("area", "bad_area")],
+        5: [("area", "bad_area")],
+        6: [(None, "household_has_errors")],
+        7: [("area", "area_mismatch")],
+    }
+    said = [by_row[n]["issues"][0]["message"] for n in range(2, 6)]
+    assert said == [
+        "area '八十五' is not a number of m² (e.g. 85.5)",
+        "area '0' must be more than 0 m²",
+        "area '85.555' has more than 2 decimals",
+        "area '10000' is over 9,999.99 m²",
+    ]
+    assert [by_row[n]["status"] for n in (8, 9)] == ["ok", "ok"]
+    assert await Household.all().values_list("room", flat=True) == ["306"]
+    assert await _areas() == {"306": "72.00 登记"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+async def test_areas_survive_an_export_and_a_new_import(app, client, world, fmt) -> None:
+    sec = world.staff["secretary"]
+    await _import(app, client, sec, _csv(_with_areas(world)), "text/csv", dry_run=False)
+    before = await _areas()
+    r = await client.get(URL + "/export", params={"format": fmt}, headers=auth(app, sec))
+    if fmt == "xlsx":
+        ws = load_workbook(io.BytesIO(r.content)).active
+        sheet = [[c.value for c in row] for row in ws.iter_rows()]
+        column = [85.5, 72, 72, 60.25, None]  # numbers Excel can sum
+        ctype = XLSX
+    else:
+        sheet = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+        column = ["85.50", "72.00", "72.00", "60.25", ""]
+        ctype = "text/csv"
+    assert sheet[0] == HEAD
+    assert [row[-1] for row in sheet[1:]] == column
+    await Household.all().delete()  # the same registry, typed in again elsewhere
+    assert not await HouseholdArea.exists()
+    r = await _import(app, client, sec, r.content, ctype, dry_run=False)
+    assert r.json()["errors"] == 0 and r.json()["households_created"] == 4, r.text
+    assert await _areas() == before

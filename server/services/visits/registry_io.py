@@ -8,6 +8,7 @@ import csv
 import io
 from collections import defaultdict
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -24,12 +25,13 @@ from server.domain.registry_rows import (
 )
 from server.domain.visits import effective_groups
 from server.models.geo import Building, Household
-from server.models.visits import HouseholdGroup, Member, VisitSchedule
+from server.models.visits import HouseholdArea, HouseholdGroup, Member, VisitSchedule
 from server.services.audit import audit
 from server.services.visits.schedule import community_zone, known_groups, load_policy
 from server.services.visits.sheets import check_upload, read_sheet
 
 MAX_ROWS = 20_000
+REGISTERED = "登记"  # the source of an area that came in with the registry
 
 
 async def import_registry(
@@ -98,7 +100,7 @@ def import_message(
 
 async def _check_against_registry(community_id: int, rows: list[Row]) -> dict[tuple[str, str], int]:
     """Add the problems only the registry can show: unknown buildings, households already
-    registered, a person twice, floors that disagree."""
+    registered, a person twice, floors or areas that disagree."""
     buildings = {
         (e, b): bid
         for bid, e, b in await Building.filter(estate__community_id=community_id).values_list(
@@ -113,6 +115,7 @@ async def _check_against_registry(community_id: int, rows: list[Row]) -> dict[tu
     }
     seen: dict[tuple[str, ...], set[str]] = defaultdict(set)
     floors: dict[tuple[str, ...], int | None] = {}
+    areas: dict[tuple[str, ...], Decimal] = {}
     for row in rows:
         if not (row.estate and row.building and row.room):
             continue
@@ -137,6 +140,11 @@ async def _check_against_registry(community_id: int, rows: list[Row]) -> dict[tu
                 Issue(
                     "floor", "floor_mismatch", "another row of this household gives another floor"
                 )
+            )
+        # The area may stand on one row of the household only (often the 户主's).
+        if row.area is not None and areas.setdefault(row.key, row.area) != row.area:
+            row.issues.append(
+                Issue("area", "area_mismatch", "another row of this household gives another area")
             )
     return buildings  # type: ignore[return-value]
 
@@ -177,7 +185,7 @@ async def _write(
     policy = await load_policy(community_id)
     members = groups = 0
     async with in_transaction() as conn:
-        scheds, member_rows, group_rows = [], [], []
+        scheds, member_rows, group_rows, areas = [], [], [], []
         for rows in good.values():
             first = rows[0]
             h = await Household.create(
@@ -189,6 +197,9 @@ async def _write(
                 notes="\n".join(dict.fromkeys(r.notes for r in rows if r.notes)),
                 using_db=conn,
             )
+            area = next((r.area for r in rows if r.area is not None), None)
+            if area is not None:
+                areas.append(HouseholdArea(household_id=h.id, area=area, source=REGISTERED))
             manual = sorted({g for r in rows for g in r.groups})
             member_rows += [
                 Member(
@@ -221,6 +232,7 @@ async def _write(
         await Member.bulk_create(member_rows, batch_size=1000, using_db=conn)
         await HouseholdGroup.bulk_create(group_rows, batch_size=1000, using_db=conn)
         await VisitSchedule.bulk_create(scheds, batch_size=1000, using_db=conn)
+        await HouseholdArea.bulk_create(areas, batch_size=1000, using_db=conn)
         members, groups = len(member_rows), len(group_rows)
         await audit(
             p,
@@ -231,6 +243,7 @@ async def _write(
                 "households": len(good),
                 "members": members,
                 "groups": groups,
+                "areas": len(areas),
                 "at": datetime.now(UTC).isoformat(),
             },
             using_db=conn,
@@ -279,6 +292,9 @@ async def export_registry(p: Principal, community_id: int | None, fmt: str) -> t
     ):
         groups[hid].append(code)  # type: ignore[index]
     names = {code: name for code, (name, _) in (await known_groups(c.id)).items()}
+    areas = dict(
+        await HouseholdArea.filter(household__community_id=c.id).values_list("household_id", "area")
+    )
     members: dict[int, list[tuple[object, ...]]] = defaultdict(list)
     for m in (
         await Member.filter(household__community_id=c.id)
@@ -290,8 +306,10 @@ async def export_registry(p: Principal, community_id: int | None, fmt: str) -> t
     for h in households:
         tags = "、".join(names.get(g, g) for g in sorted(groups[h["id"]]))
         addr = [h["building__estate__name"], h["building__name"], h["unit"], h["floor"], h["room"]]
+        area = areas.get(h["id"], "")
         for name, year, phone, rel in members[h["id"]] or [("", None, "", "")]:
-            row = [*addr, name, year if year is not None else "", phone, rel, tags, h["notes"]]
+            year_text = year if year is not None else ""
+            row = [*addr, name, year_text, phone, rel, tags, h["notes"], area]
             out.append([_safe(v) for v in row])
     out.sort(key=lambda r: (str(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4])))  # type: ignore[call-overload]
     data = await asyncio.to_thread(_xlsx_bytes if fmt == "xlsx" else _csv_bytes, out)
