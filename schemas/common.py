@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import Annotated, Any, get_args
 
 import annotated_types as at
@@ -32,6 +33,12 @@ Timestamp = Annotated[
     datetime,
     PlainSerializer(rfc3339, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
+]
+
+# Floor areas travel as exact decimal strings ("71.08"), one schema for input and output.
+Area = Annotated[
+    Decimal,
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$", "description": "m²"}),
 ]
 
 # Record ids are 32-bit integers in PostgreSQL; larger numbers name nothing and would make

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, WithJsonSchema, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from schemas.common import Id, Strict, Timestamp
+from schemas.common import Area, Id, Strict, Timestamp
 
 ProjectKindName = Literal["lift", "parking", "waste_point", "corridor", "custom"]
 ProjectStatusName = Literal["proposed", "active", "done", "cancelled"]
 MeetingKindName = Literal["council", "hearing", "coordination"]
 Text100 = Field(min_length=1, max_length=100)
-# Floor areas travel as exact decimal strings ("71.08"), one schema for input and output.
-Area = Annotated[
-    Decimal,
-    WithJsonSchema({"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$", "description": "m²"}),
-]
 
 
 class ProjectCreate(Strict):
