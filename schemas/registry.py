@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import Id, Strict, Timestamp
+from schemas.common import Area, Id, Strict, Timestamp
 
 
 class MemberIn(Strict):
@@ -168,6 +168,43 @@ class ImportReport(BaseModel):
     households_to_create: int = Field(description="households a real run writes from this sheet")
     members_to_create: int = Field(description="people a real run writes from this sheet")
     results: list[ImportRow]
+
+
+AreaChange = Literal["new", "changed", "unchanged"]
+
+
+class AreaImportRow(BaseModel):
+    """One row of a floor-area sheet: the household it names and what it does to its area."""
+
+    row: int = Field(description="spreadsheet row number, header is row 1")
+    status: Literal["ok", "error", "skipped"]
+    household: str = Field(description="the address as the row gives it")
+    household_id: int | None = Field(description="the registered household the row names")
+    area: Area | None = Field(description="the area the row gives")
+    before: Area | None = Field(description="the household's area on record before")
+    change: AreaChange | None = Field(
+        description="what a real run does: new (no area yet), changed (another area or "
+        "source), unchanged; null for a row that is held back"
+    )
+    issues: list[ImportIssue]
+
+
+class AreaImportReport(BaseModel):
+    """The answer to a floor-area sheet: what was written, or on a dry run what would be."""
+
+    dry_run: bool = Field(description="true: only checked, nothing was written")
+    written: bool = Field(description="whether this request wrote anything")
+    message: str = Field(description="what happened, in one sentence for the person importing")
+    rows: int
+    ok: int
+    errors: int
+    skipped: int
+    areas_set: int = Field(description="household areas written (0 on a dry run)")
+    areas_to_set: int = Field(description="household areas a real run writes: new + changed")
+    new: int = Field(description="of those, households that have no area yet")
+    changed: int = Field(description="of those, households whose area or source changes")
+    unchanged: int = Field(description="rows that give the area already on record")
+    results: list[AreaImportRow]
 
 
 class HouseholdReadsQuery(Strict):

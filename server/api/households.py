@@ -7,6 +7,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 
 from schemas.registry import (
+    AreaImportReport,
     ExportQuery,
     HouseholdCreate,
     HouseholdDetail,
@@ -27,7 +28,7 @@ from server.api.respond import no_content, send
 from server.api.validation import body, query, raw_body, returns
 from server.auth.access import access, staff
 from server.models.people import Role
-from server.services.visits import coverage, reads, registry, registry_io, sheets
+from server.services.visits import area_import, coverage, reads, registry, registry_io, sheets
 
 bp = Blueprint("households", url_prefix="/households")
 
@@ -132,6 +133,32 @@ async def import_households(request: Request) -> HTTPResponse:
     """
     q = request.ctx.query
     report = await registry_io.import_registry(
+        request.ctx.principal,
+        q.community_id,
+        request.body or b"",
+        request.headers.get("content-type", ""),
+        dry_run=q.dry_run,
+        max_bytes=request.app.ctx.settings.registry_import_max_bytes,
+    )
+    return send(report)
+
+
+@bp.post("/areas/import")
+@body_limit(UPLOAD_MAX)
+@staff(*COMMUNITY_STAFF)
+@raw_body(_TYPES)
+@query(ImportQuery)
+@returns(AreaImportReport, 200, 404, 409, 413, 415)
+async def import_areas(request: Request) -> HTTPResponse:
+    """Fill in the floor areas (专有部分面积) of registered households from a CSV or XLSX
+    sheet; dry_run (the default) only reports.
+
+    Columns 小区, 楼号, 单元 (optional), 室号, 面积 and 来源 (optional, default 登记); one row
+    per household. The report lists every row with the area on record before. Rows without
+    problems set their household's area together in one transaction. Audited.
+    """
+    q = request.ctx.query
+    report = await area_import.import_areas(
         request.ctx.principal,
         q.community_id,
         request.body or b"",

@@ -1,4 +1,5 @@
-"""Reading registry cells as secretaries type them: floor areas and spreadsheet numbers."""
+"""Reading registry sheets as secretaries type them: floor areas, spreadsheet numbers and
+the rows of a sheet that fills in areas."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from server.domain.area_rows import area_change, parse_area_row
 from server.domain.registry_rows import cell_text, parse_area
 
 
@@ -47,3 +49,22 @@ def test_spreadsheet_numbers_read_as_the_sheet_shows_them() -> None:
     assert cell_text(72.10000000000001) == "72.1"  # a formula's binary noise
     assert cell_text(85.55) == "85.55"
     assert cell_text(None) == ""
+
+
+def test_an_area_sheet_changes_what_differs_and_keeps_better_sources() -> None:
+    on_record = (Decimal("72.00"), "产证")
+    assert area_change(None, Decimal("72"), None) == ("new", "登记")
+    assert area_change(None, Decimal("72"), "物业") == ("new", "物业")
+    assert area_change(on_record, Decimal("75"), None) == ("changed", "登记")
+    assert area_change(on_record, Decimal("72"), None) == ("unchanged", "产证")
+    assert area_change(on_record, Decimal("72"), "产证") == ("unchanged", "产证")
+    assert area_change(on_record, Decimal("72"), "物业") == ("changed", "物业")
+
+
+def test_an_area_row_reports_what_is_missing_or_too_long() -> None:
+    columns = {"estate": 0, "building": 1, "room": 2, "area": 3, "source": 4}
+    row = parse_area_row(7, ["怒江苑", "8号楼", "", "85.5 m²", "x" * 33], columns)
+    assert row.area == Decimal("85.50") and row.label == "怒江苑 8号楼"
+    assert [(i.field, i.code) for i in row.issues] == [("room", "missing"), ("source", "too_long")]
+    row = parse_area_row(8, ["怒江苑", "8号楼", "301"], columns)
+    assert row.source is None and [i.code for i in row.issues] == ["missing"]
