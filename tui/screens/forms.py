@@ -38,6 +38,11 @@ class Form(ModalScreen[R | None], Generic[R]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Submit"),
         Binding("escape", "cancel", "Cancel"),
+        # Priority, so Tab runs in typing order: an ordinary Tab moves the focus only once
+        # it has bubbled up to the app, and the text typed right behind it went into the
+        # field it was leaving.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
     TITLE_TEXT = ""
 
