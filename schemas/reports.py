@@ -58,6 +58,12 @@ class CategoryOut(BaseModel):
     default_priority: PriorityName
 
 
+# What POST /reports/photos takes, by content (Pillow's format names) and by size: a
+# client can refuse a file before sending it, and the server checks the same figures.
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
 class PhotoOut(BaseModel):
     id: str
     mime: str

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from schemas.reports import PHOTO_FORMATS, PHOTO_MAX_BYTES
 from server.domain.errors import Invalid, NotFound, PayloadTooLarge, UnsupportedMedia
 from server.models.reports import Photo
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = PHOTO_MAX_BYTES
 # What a phone photo needs: 12 MP (4032 x 3024) is what phones save by default, 16 MP
 # leaves room for larger sensors; panoramas fit within the side. A decoded 16 MP picture
 # takes ~64 MB (RGBA), so each process decodes at most DECODE_SLOTS at once and queues
@@ -27,7 +28,7 @@ MAX_PIXELS = 16_000_000
 MAX_SIDE = 8_192
 DECODE_SLOTS = 2
 _decoders = ThreadPoolExecutor(DECODE_SLOTS, thread_name_prefix="photo-decode")
-FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+FORMATS = PHOTO_FORMATS
 
 
 @dataclass(frozen=True, slots=True)

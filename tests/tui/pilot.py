@@ -53,7 +53,7 @@ async def open_from_board(pilot: Pilot, app: App, report_id: int, tab: str) -> N
     await until(pilot, lambda: screen.report is not None, "report loaded")
 
 
-KEY_NAMES = {"enter", "slash", "escape", "tab", "up", "down", "left", "right", "space"}
+KEY_NAMES = {"enter", "slash", "escape", "tab", "up", "down", "left", "right", "space", "ctrl+s"}
 
 
 def burst(app: App, keys: list[str]) -> None:

@@ -23,6 +23,7 @@ from tui.client import (
     StoredTokens,
     TokenStore,
 )
+from tui.client.governance import GovernanceCalls
 
 
 def free_port() -> int:
@@ -103,6 +104,24 @@ async def test_photo_bytes_come_with_the_session_renewed_as_needed(
     with pytest.raises(ApiError) as info:
         await client.photo(made["id"], "0" * 64)  # not one of this report's photos
     assert info.value.status == 404 and "Not found" in info.value.plain()
+    await client.aclose()
+
+
+async def test_a_photo_upload_is_sent_again_after_renewing_the_session(
+    live_server: LiveServer, token_file: Path
+) -> None:
+    worker = live_server.world.staff["worker"]
+    client = LinliClient(live_server.url, TokenStore(token_file))
+    await client.login(worker.username, PASSWORD)
+    calls = GovernanceCalls(client)
+    expired = expire_access(client, live_server, worker)
+
+    out = await calls.upload_photo("stamp.png", png((10, 200, 90)), "image/png")
+    assert len(out.id) == 64 and out.mime == "image/png" and (out.width, out.height) == (64, 48)
+    assert client.tokens is not None and client.tokens.access_token != expired
+    with pytest.raises(ApiError) as info:
+        await calls.upload_photo("notes.png", b"not a picture", "image/png")
+    assert info.value.status == 415 and "not accepted" in info.value.plain()
     await client.aclose()
 
 

@@ -1,6 +1,6 @@
 """Keys typed ahead, sent with no pause between them, go where the typist meant them:
-the password into the password field (never shown), and a key right after a search's
-Enter to the table the Enter moved to."""
+the password into the password field (never shown), a key right after a search's Enter
+to the table the Enter moved to, and text right after a form's Tab to the next field."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from tests.tui.pilot import burst, settled, until
 from tui.app import LinliApp
 from tui.client import LinliClient, TokenStore
 from tui.screens.board import BoardScreen
+from tui.screens.handoff_forms import MeetingForm
 from tui.screens.login import LoginScreen
 from tui.widgets.report_table import ReportTable
 
@@ -66,3 +67,24 @@ async def test_a_key_right_after_a_search_enter_reaches_the_table(tmp_path: Path
         searched = [r.url.params.get("q") for r in seen if r.url.path == "/api/v1/triage/queue"]
         assert "漏水" in searched
         assert app.focused is table
+
+
+async def test_text_typed_right_after_a_tab_goes_to_the_next_field(tmp_path: Path) -> None:
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot, BoardScreen)
+        table = app.screen.query_one(ReportTable)
+        await until(pilot, lambda: table.row_count == 8, "first page")
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: getattr(app.screen, "report", None) is not None, "detail")
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, MeetingForm), "escalation form")
+        form = app.screen
+        date_field = form.query_one("#held-on", Input)
+        date_field.focus()
+        await pilot.pause()
+        typed_date = date_field.value
+        burst(app, ["tab", "居委会、物业"])
+        participants = form.query_one("#participants", Input)
+        await until(pilot, lambda: participants.value == "居委会、物业", "typed after the tab")
+        assert date_field.value == typed_date

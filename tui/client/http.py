@@ -17,6 +17,7 @@ T = TypeVar("T")
 API = "/api/v1"
 # 401 codes that a fresh access token can cure; anything else means sign in again.
 _RENEWABLE = {"token_expired", "token_revoked", "invalid_token"}
+UPLOAD_TIMEOUT = 60.0
 
 
 class HttpClient:
@@ -125,6 +126,14 @@ class HttpClient:
             else body
         )
         return _parse(model, await self.call(method, f"{API}{path}", json=payload))
+
+    async def send_file(
+        self, path: str, model: Any, name: str, data: bytes, mime: str, *, field: str = "file"
+    ) -> Any:
+        """One file as a multipart upload; a photo of 5 MB needs longer than other calls."""
+        files = {field: (name, data, mime)}
+        out = await self.call("POST", f"{API}{path}", files=files, timeout=UPLOAD_TIMEOUT)
+        return _parse(model, out)
 
     async def get_bytes(self, path: str) -> bytes:
         """A binary resource (a photo): the body as it came, errors as for any call."""

@@ -215,7 +215,9 @@ class DetailScreen(LinliScreen):
             self.say("This report has no photos 没有照片", ok=False)
             return
         renderer = image_widget(self.linli.images)
-        self.app.push_screen(PhotoViewer(self.client, self.report_id, photos, renderer))
+        rid = self.report_id
+        viewer = PhotoViewer(photos, renderer, lambda sha: self.client.photo(rid, sha), f"#{rid}")
+        self.app.push_screen(viewer)
 
     def action_accept(self) -> None:
         if self.report is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -22,6 +23,7 @@ from tui.widgets.outcome import Outcome
 from tui.widgets.report_table import Labels
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 def plain_validation(exc: ValidationError) -> str:
@@ -36,6 +38,11 @@ class Form(ModalScreen[R | None], Generic[R]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Submit"),
         Binding("escape", "cancel", "Cancel"),
+        # Priority, so Tab runs in typing order: an ordinary Tab moves the focus only once
+        # it has bubbled up to the app, and the text typed right behind it went into the
+        # field it was leaving.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
     TITLE_TEXT = ""
 
@@ -57,15 +64,24 @@ class Form(ModalScreen[R | None], Generic[R]):
 
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
+        self.submit()
+
+    def submit(self) -> None:
+        """Hand what was typed back to the screen that opened the form. A form that sends
+        it to the server itself overrides this, so that an error leaves it open."""
+        value = self.checked(self.build)
+        if value is not None:
+            self.dismiss(value)
+
+    def checked(self, build: Callable[[], T]) -> T | None:
+        """What ``build`` makes of the fields, or None with its complaint shown here."""
         try:
-            value = self.build()
+            return build()
         except ValidationError as exc:
             self.query_one(Outcome).say(plain_validation(exc), ok=False)
-            return
         except ValueError as exc:
             self.query_one(Outcome).say(str(exc), ok=False)
-            return
-        self.dismiss(value)
+        return None
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

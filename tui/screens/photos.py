@@ -1,8 +1,10 @@
-"""A report's photos drawn in the terminal, one at a time, fetched with the staff session."""
+"""Photos drawn in the terminal, one at a time, fetched with the staff session: a report's,
+or the stamped document of a project's step."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from PIL import Image as PILImage
@@ -15,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.client import ApiError, LinliClient
+from tui.client import ApiError
 from tui.messages import PhotoArrived, PhotoFailed
 from tui.screens.base import failure_text
 from tui.widgets.key_footer import KeyFooter
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 # What a file that is not a picture Pillow can read raises while being decoded.
 _UNREADABLE = (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError)
+# Fetches one photo by its sha, from wherever the server serves it for this viewer.
+Fetch = Callable[[str], Awaitable[bytes]]
 
 
 class PhotoViewer(ModalScreen[None]):
@@ -40,11 +44,11 @@ class PhotoViewer(ModalScreen[None]):
     ]
 
     def __init__(
-        self, client: LinliClient, report_id: int, photos: list[PhotoRef], renderer: type[Widget]
+        self, photos: list[PhotoRef], renderer: type[Widget], fetcher: Fetch, caption: str
     ) -> None:
         super().__init__()
-        self.client = client
-        self.report_id = report_id
+        self.fetcher = fetcher
+        self.caption = caption
         self.photos = photos
         self.renderer = renderer
         self.index = 0
@@ -71,7 +75,7 @@ class PhotoViewer(ModalScreen[None]):
         self.query_one("#photo-caption", Static).update(
             Text.assemble(
                 (f"照片 Photo {self.index + 1}/{len(self.photos)}", "bold"),
-                f"  #{self.report_id}  {ref.source}",
+                f"  {self.caption}  {ref.source}",
             )
         )
         image = self.images.get(ref.sha)
@@ -97,7 +101,7 @@ class PhotoViewer(ModalScreen[None]):
     @work(exclusive=True, group="photo-fetch")
     async def fetch(self, sha: str) -> None:
         try:
-            data = await self.client.photo(self.report_id, sha)
+            data = await self.fetcher(sha)
         except ApiError as exc:
             self.post_message(PhotoFailed(sha, failure_text(self._linli, exc)))
             return

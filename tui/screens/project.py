@@ -1,5 +1,6 @@
-"""One project: its steps (office, stamp, when and where each was done), its meetings
-and its votes with the counts kept live while a vote is open."""
+"""One project: its steps (office, stamp, when and where each was done), ticked and
+unticked here with a photo of the stamped document, its meetings and its votes with the
+counts kept live while a vote is open."""
 
 from __future__ import annotations
 
@@ -16,18 +17,28 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from schemas.governance import ProjectDetail, ProjectMeetingOut
+from schemas.governance import ProjectDetail, ProjectMeetingOut, StepOut
 from schemas.governance_votes import VoteOut
 from tui.client import ApiError
 from tui.client.governance import GovernanceCalls
 from tui.messages import ActionDone
 from tui.screens.base import LinliScreen
+from tui.screens.confirm import Confirm
+from tui.screens.photos import PhotoViewer
 from tui.screens.projects import status_cell, waiting_cell
+from tui.screens.step_form import StepTickForm
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
+from tui.widgets.photo import image_widget
+from tui.widgets.report_view import PhotoRef
 from tui.widgets.status_bar import StatusBar
 
 LIVE_SECONDS = 5.0
+# Who may tick: the community's worker and secretary, admins, and staff the secretary
+# added as helpers, which from the projects desk can also be a street dispatcher. Which
+# project it is narrows it further (see check_action, and ensure_worker on the server).
+STEP_ROLES = frozenset({"worker", "secretary", "admin", "street_dispatcher"})
+LOCAL_STAFF = frozenset({"worker", "secretary"})
 MEETING_KINDS = {"council": "议事会", "hearing": "听证会", "coordination": "协调会"}
 FIGURES = {
     "participation_area": "参与·面积",
@@ -92,11 +103,37 @@ def vote_view(v: VoteOut) -> RenderableType:
     return Group(head, counts, table)
 
 
+class StepsTable(DataTable[Text | str]):
+    """The steps, whose cursor keys run in typing order like the step keys (priority): a
+    ``down`` typed just before a ``t`` has moved the cursor by the time the ``t`` picks
+    the step. As ordinary bindings they would run after it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key, action, show=False, priority=True)
+        for key, action in (
+            ("up", "cursor_up"),
+            ("down", "cursor_down"),
+            ("pageup", "page_up"),
+            ("pagedown", "page_down"),
+            ("ctrl+home", "scroll_top"),
+            ("ctrl+end", "scroll_bottom"),
+        )
+    ]
+
+
 class ProjectScreen(LinliScreen):
     """Steps, meetings and votes of one project; open votes recount every few seconds."""
 
+    ROLE_ACTIONS: ClassVar[dict[str, frozenset[str]]] = {"tick": STEP_ROLES, "untick": STEP_ROLES}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Step keys first: the footer drops whole hints from the end when short of room.
+        # Priority, so they run in typing order and the keys typed right behind one reach
+        # the form it opens; as ordinary bindings they ran only once the key had bubbled
+        # up from the table, and by then the next keys had gone to the table as well.
         Binding("escape", "back", "Back"),
+        Binding("t", "tick", "Tick step 办结", priority=True),
+        Binding("u", "untick", "Untick 撤销", priority=True),
+        Binding("i", "step_photo", "Photo 照片", priority=True),
         Binding("c", "close_vote", "Close vote 结束表决"),
         Binding("r", "reload", "Reload"),
     ]
@@ -112,7 +149,7 @@ class ProjectScreen(LinliScreen):
         yield StatusBar()
         yield Static("project …", id="project-heading")
         with VerticalScroll(id="project-body"):
-            table: DataTable[Text | str] = DataTable(id="project-steps", cursor_type="row")
+            table = StepsTable(id="project-steps", cursor_type="row")
             for key, label, width in (
                 ("n", "#", 2),
                 ("name", "步骤", 22),
@@ -180,6 +217,26 @@ class ProjectScreen(LinliScreen):
         views: list[RenderableType] = [Text("Votes 表决", style="bold")]
         views += [vote_view(v) for v in msg.votes] or [Text("no votes yet 尚无表决", style="dim")]
         self.query_one("#project-votes", Static).update(Group(*views))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("tick", "untick"):
+            # Steps are ticked while the project is under way; a tick in error can be
+            # taken back whatever its state.
+            p = self.project
+            return self.may_work() and (
+                action == "untick" or (p is not None and p.status == "active")
+            )
+        return True
+
+    def may_work(self) -> bool:
+        """What the server's ensure_worker allows a staff member on this project."""
+        p, me = self.project, self.me
+        if p is None or me.role not in STEP_ROLES:
+            return False
+        if me.role == "admin" or me.id in p.helpers:
+            return True
+        return me.role in LOCAL_STAFF and me.community_id == p.community_id
 
     def on_action_done(self, msg: ActionDone) -> None:
         self.say(msg.text, msg.ok)
@@ -208,3 +265,79 @@ class ProjectScreen(LinliScreen):
         verdict = "passed 通过" if v.tally and v.tally.passed else "not passed 未通过"
         self.post_message(ActionDone(f"Vote #{v.id} closed and published: {verdict}"))
         self.load()
+
+    # -- steps ---------------------------------------------------------------
+    def current_step(self) -> StepOut | None:
+        table = self.query_one("#project-steps", DataTable)
+        if self.project is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((s for s in self.project.steps if str(s.id) == key), None)
+
+    async def action_tick(self) -> None:
+        step = self.current_step()
+        if step is None or self.calls is None:
+            return
+        today = self.now().astimezone(self.linli.zone).date()
+        mine = step.ticked_by_type == "staff" and step.ticked_by_id == self.me.id
+        form = StepTickForm(self.calls, self.project_id, step, today, mine=mine)
+        verb = "corrected" if step.done_on else "ticked"
+
+        def closed(done: StepOut | None) -> None:
+            if done is not None and done.done_on is not None:
+                self.say(
+                    f"Step {done.position} {done.name} {verb}: "
+                    f"{done.done_on:%Y-%m-%d} {done.done_office}"
+                )
+            if done is not None or form.started:
+                self.load()  # closed while sending: the tick may have landed all the same
+
+        # Awaited: keys typed behind the t wait until the form is up and has its focus.
+        await self.app.push_screen(form, closed)
+
+    async def action_untick(self) -> None:
+        step = self.current_step()
+        if step is None:
+            return
+        if step.done_on is None:
+            self.say(f"Step {step.position} {step.name} is not done; nothing to untick", False)
+            return
+        question = (
+            f"Untick step {step.position} {step.name}, done {step.done_on:%Y-%m-%d} "
+            f"{step.done_office}? Its date, office and photo are cleared (the audit log "
+            "keeps them); ticking it again needs the photo again."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.untick(step.id)
+
+        await self.app.push_screen(Confirm("Untick 撤销办结", question), answered)
+
+    @work(exclusive=True, group="project-untick")
+    async def untick(self, step_id: int) -> None:
+        assert self.calls is not None
+        try:
+            s = await self.calls.untick_step(self.project_id, step_id)
+        except ApiError as exc:
+            self.post_message(ActionDone(self.failed(exc), ok=False))
+            return
+        self.post_message(ActionDone(f"Step {s.position} {s.name} unticked 已撤销"))
+        self.load()
+
+    async def action_step_photo(self) -> None:
+        step, calls = self.current_step(), self.calls
+        if step is None or calls is None:
+            return
+        if not step.photo:
+            self.say(f"Step {step.position} {step.name} has no document photo yet", False)
+            return
+        ref = PhotoRef(step.photo, f"{step.name} · {step.done_office} {step.done_on or ''}")
+        pid, sid = self.project_id, step.id
+        viewer = PhotoViewer(
+            [ref],
+            image_widget(self.linli.images),
+            lambda _sha: calls.step_photo(pid, sid),
+            f"#{pid} step {step.position}",
+        )
+        await self.app.push_screen(viewer)

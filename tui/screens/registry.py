@@ -68,6 +68,7 @@ SCREENS: dict[str, Callable[[], Screen[None]]] = {m.mode: m.screen for m in WORK
 def help_sections(modes: set[str] | None = None) -> list[tuple[str, type[Screen[Any]]]]:
     """Each screen's own keys, in the order a person meets them; with ``modes``, only the
     desks among them (the ones this person may open) and no sign-in."""
+    from tui.screens.confirm import Confirm
     from tui.screens.detail import DetailScreen
     from tui.screens.forms import Form
     from tui.screens.household import HouseholdScreen
@@ -91,4 +92,6 @@ def help_sections(modes: set[str] | None = None) -> list[tuple[str, type[Screen[
             if m.mode == "visits":
                 sections.append(("Household 户档", HouseholdScreen))
     sections.append(("Forms 表单", Form))
+    if modes is None or "projects" in modes:
+        sections.append(("Confirm 确认", Confirm))  # only the project steps ask so far
     return sections
