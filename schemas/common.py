@@ -40,6 +40,9 @@ Area = Annotated[
     Decimal,
     WithJsonSchema({"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$", "description": "m²"}),
 ]
+# One flat's floor area is at most this: more is a typo or a whole building. Sums (a vote's
+# electorate) may be larger, so the bound is on the inputs that name one flat.
+FLAT_AREA_MAX = Decimal("9999.99")
 
 # Record ids are 32-bit integers in PostgreSQL; larger numbers name nothing and would make
 # the query itself fail, so inputs refuse them up front.

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from schemas.common import Area, Id, Strict, Timestamp
+from schemas.common import FLAT_AREA_MAX, Area, Id, Strict, Timestamp
 
 ProjectKindName = Literal["lift", "parking", "waste_point", "corridor", "custom"]
 ProjectStatusName = Literal["proposed", "active", "done", "cancelled"]
@@ -113,7 +112,7 @@ class ProjectBoard(BaseModel):
 
 
 class HouseholdAreaIn(Strict):
-    area: Area = Field(gt=0, le=Decimal("9999999.99"), max_digits=9, decimal_places=2)
+    area: Area = Field(gt=0, le=FLAT_AREA_MAX, max_digits=9, decimal_places=2)
     source: str = Field(default="", max_length=32)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from schemas.common import FLAT_AREA_MAX
 from server.domain.visits import is_valid_phone, normalise_phone
 
 # Column -> the headers it is known by (Chinese as committees write them, or English).
@@ -44,7 +45,7 @@ EXPORT_HEADERS = (
     "面积",  # last, so sheets laid out before it keep their columns
 )
 GROUP_SPLIT = re.compile(r"[、,，;；/\s]+")
-MAX_AREA = Decimal("9999.99")  # no flat is larger: more is a typo or a whole building
+MAX_AREA = FLAT_AREA_MAX
 CENT = Decimal("0.01")
 # After NFKC "㎡" and "m²" both read "m2", and full-width digits and points are plain.
 _AREA = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?:m2|平方米|平米)?$", re.IGNORECASE)
