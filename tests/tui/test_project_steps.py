@@ -317,8 +317,11 @@ async def test_only_those_the_server_lets_tick_see_the_keys(
         assert r.status_code == 200, r.text
         await desk.pilot.press("r")
         await until(desk.pilot, lambda: "Tick step" in desk.footer(), "a helper may tick")
+        assert desk.screen.check_action("close_vote", ()) is False
 
         await desk.pilot.press("question_mark")
         await until(desk.pilot, lambda: isinstance(desk.app.screen, HelpScreen), "help")
         text = str(desk.app.screen.query_one("#help-body").query_one("Static").render())
         assert "Tick step 办结" in text and "Untick 撤销" in text and "Yes 确定" in text
+        # A helper from the street is not one of the community's staff: no vote to close.
+        assert "Close vote" not in text

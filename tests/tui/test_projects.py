@@ -18,6 +18,7 @@ from tui.app import LinliApp
 from tui.client import LinliClient, TokenStore
 from tui.screens.project import ProjectScreen
 from tui.screens.projects import ProjectsScreen
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.outcome import Outcome
 
 
@@ -119,3 +120,36 @@ async def test_a_worker_sees_no_approve_and_an_officer_has_no_projects_desk(
         await pilot.press("f9")
         await pilot.pause()
         assert not isinstance(app.screen, ProjectsScreen)
+
+
+async def test_a_worker_is_not_offered_approve(live_server: LiveServer, token_file: Path) -> None:
+    """Only the secretary or an admin may approve (the server says 403 to anyone else),
+    so a worker's board neither shows the key nor sends anything when it is pressed."""
+    world = live_server.world
+    block = await make_block(world, ["60", "60", "60"])
+    async with httpx.AsyncClient(base_url=live_server.url) as http:
+        body = {
+            "kind": "lift",
+            "title": "8号楼加装电梯",
+            "building_id": block.building.id,
+            "coordinator_household_id": block.households[0].id,
+        }
+        headers = auth(live_server.app, block.residents[0])
+        r = await http.post("/api/v1/governance/projects", json=body, headers=headers)
+        assert r.status_code == 201, r.text
+        pid = r.json()["id"]
+        app = LinliApp(LinliClient(live_server.url, TokenStore(token_file)), live=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await sign_in(pilot, world.staff["worker"].username, PASSWORD)
+            await until(pilot, lambda: app.me is not None, "signed in")
+            await pilot.press("f9")
+            await settled(pilot, ProjectsScreen)
+            table = app.screen.query_one("#projects-table")
+            await until(pilot, lambda: table.row_count == 1, "project listed")  # type: ignore[attr-defined]
+            footer = app.screen.query_one(KeyFooter)
+            assert "Reload" in str([k.description for k in footer.query("FooterKey")])
+            assert "Approve" not in str([k.description for k in footer.query("FooterKey")])
+            await pilot.press("a")
+            await pilot.pause()
+        r = await http.get(f"/api/v1/governance/projects/{pid}", headers=headers)
+        assert r.json()["status"] == "proposed"

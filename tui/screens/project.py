@@ -124,7 +124,12 @@ class StepsTable(DataTable[Text | str]):
 class ProjectScreen(LinliScreen):
     """Steps, meetings and votes of one project; open votes recount every few seconds."""
 
-    ROLE_ACTIONS: ClassVar[dict[str, frozenset[str]]] = {"tick": STEP_ROLES, "untick": STEP_ROLES}
+    # Closing a vote is for the community's staff or an admin (ensure_community_staff).
+    ROLE_ACTIONS: ClassVar[dict[str, frozenset[str]]] = {
+        "tick": STEP_ROLES,
+        "untick": STEP_ROLES,
+        "close_vote": frozenset({"admin"} | LOCAL_STAFF),
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         # Step keys first: the footer drops whole hints from the end when short of room.
         # Priority, so they run in typing order and the keys typed right behind one reach
@@ -227,7 +232,17 @@ class ProjectScreen(LinliScreen):
             return self.may_work() and (
                 action == "untick" or (p is not None and p.status == "active")
             )
+        if action == "close_vote":
+            return self.may_close()
         return True
+
+    def may_close(self) -> bool:
+        """What the server's ensure_community_staff allows: a helper from the street is
+        not one of the community's staff."""
+        p, me = self.project, self.me
+        if p is None or me.role not in self.ROLE_ACTIONS["close_vote"]:
+            return False
+        return me.role == "admin" or me.community_id == p.community_id
 
     def may_work(self) -> bool:
         """What the server's ensure_worker allows a staff member on this project."""

@@ -54,6 +54,10 @@ def waiting_cell(p: ProjectOut) -> Text:
 class ProjectsScreen(LinliScreen):
     """What is next and what is stuck, across the community's projects."""
 
+    # Approving a project to start is the secretary's (or an admin's) call: ensure_secretary.
+    ROLE_ACTIONS: ClassVar[dict[str, frozenset[str]]] = {
+        "approve": frozenset({"secretary", "admin"})
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open 打开"),
         Binding("a", "approve", "Approve 批准"),
@@ -149,6 +153,11 @@ class ProjectsScreen(LinliScreen):
     @on(DataTable.RowSelected, "#projects-table")
     def _selected(self) -> None:
         self.action_open()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.ROLE_ACTIONS:
+            return self.me.role in self.ROLE_ACTIONS[action]
+        return True
 
     def action_approve(self) -> None:
         p = self._current()
