@@ -4,20 +4,18 @@ not at all."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any
 
 from schemas.guides import RuleImportIssue, RuleImportReport, RuleImportRow
 from server.auth.principal import Principal
 from server.domain import responsibility as rules
-from server.domain.errors import Invalid, NotFound, PayloadTooLarge
-from server.domain.registry_rows import map_headers
+from server.domain.errors import NotFound
 from server.models.geo import Building, Community, Estate, Street
 from server.models.guides import ResponsibleBody, StreetSegment
 from server.services.guides.duty_list import upsert_lines
 from server.services.reports import catalogue
-from server.services.visits.sheets import XLSX_TYPE, read_table
+from server.services.visits.sheets import XLSX_TYPE, check_upload, read_sheet
 
 __all__ = ["XLSX_TYPE", "import_lines"]
 
@@ -33,10 +31,6 @@ COLUMNS = {
 }
 REQUIRED = ("category", "body", "reason")
 _SEGMENT = re.compile(r"^(.+?)\s*(\d{1,5})\s*[-－~～至]\s*(\d{1,5})\s*号?$")
-
-
-def _columns(headers: list[str]) -> tuple[dict[str, int], list[str]]:
-    return map_headers(headers, COLUMNS, REQUIRED)
 
 
 class _Street:
@@ -142,28 +136,17 @@ def _line(item: dict[str, Any], category_id: int, street_id: int, first_communit
 async def import_lines(
     p: Principal, street_id: int, data: bytes, content_type: str, *, dry_run: bool, max_bytes: int
 ) -> RuleImportReport:
-    if len(data) > max_bytes:
-        raise PayloadTooLarge(f"the file is over {max_bytes} bytes")
-    if not data:
-        raise Invalid("the file is empty", code="bad_file")
+    check_upload(data, max_bytes)
     if not await Street.exists(id=street_id):
         raise NotFound("street not found")
-    table = await asyncio.to_thread(read_table, data, content_type)
-    table = [r for r in table if any(cell.strip() for cell in r)]
-    if not table:
-        raise Invalid("the file has no header row", code="bad_file")
-    columns, missing = _columns(table[0])
-    if missing:
-        raise Invalid(f"missing columns: {', '.join(missing)}", code="missing_columns",
-                      details={"missing": missing, "headers": table[0]})  # fmt: skip
-    if len(table) - 1 > MAX_ROWS:
-        raise PayloadTooLarge(f"at most {MAX_ROWS} rows per import")
+    columns, numbered = await read_sheet(
+        data, content_type, max_rows=MAX_ROWS, columns=COLUMNS, required=REQUIRED
+    )
     st = _Street(street_id)
     await st.load()
     results, good = [], []
     seen: dict[tuple[str, tuple[str, int]], int] = {}
-    for i, cells in enumerate(table[1:]):
-        number = i + 2
+    for number, cells in numbered:  # the row's number in the sheet, blank rows counted
 
         def get(col: str, cells: list[str] = cells) -> str:
             pos = columns.get(col)

@@ -94,3 +94,16 @@ async def test_xlsx_and_bad_files(ctx: Ctx) -> None:
     r = await ctx.client.post("/api/v1/responsibility/streets/999999/import", content=b"a,b",
                               headers={**ctx.h("admin"), "Content-Type": "text/csv"})  # fmt: skip
     assert r.status_code == 404
+
+
+async def test_blank_lines_keep_the_row_numbers_of_the_sheet(ctx: Ctx) -> None:
+    """A blank line is skipped but still counted, so an error names the row the admin
+    sees it in (it used to name the row above)."""
+    await make_list(ctx)
+    c0 = ctx.world.communities[0].name
+    rows = [HEADER, "", f"房屋漏水,{c0},华发小区,5号楼,,华发物业,售后公房由物业代修", ",,,,,,"]
+    rows += [f"no_such,{c0},,,,华发物业,未知类别"]
+    status, report = await _send(ctx, "\n".join(rows), dry_run=True)
+    assert status == 200, report
+    codes = {r["row"]: [i["code"] for i in r["issues"]] for r in report["results"]}
+    assert codes == {3: [], 5: ["unknown_category"]}
