@@ -155,7 +155,9 @@ class ImportRow(BaseModel):
     issues: list[ImportIssue]
 
 
-class ImportReport(BaseModel):
+class SheetReport(BaseModel):
+    """What every import answers first: whether it wrote, in a sentence, and its rows."""
+
     dry_run: bool = Field(description="true: only checked, nothing was written")
     written: bool = Field(description="whether this request wrote anything")
     message: str = Field(description="what happened, in one sentence for the person importing")
@@ -163,6 +165,9 @@ class ImportReport(BaseModel):
     ok: int
     errors: int
     skipped: int
+
+
+class ImportReport(SheetReport):
     households_created: int = Field(description="households written (0 on a dry run)")
     members_created: int = Field(description="people written (0 on a dry run)")
     households_to_create: int = Field(description="households a real run writes from this sheet")
@@ -189,16 +194,9 @@ class AreaImportRow(BaseModel):
     issues: list[ImportIssue]
 
 
-class AreaImportReport(BaseModel):
+class AreaImportReport(SheetReport):
     """The answer to a floor-area sheet: what was written, or on a dry run what would be."""
 
-    dry_run: bool = Field(description="true: only checked, nothing was written")
-    written: bool = Field(description="whether this request wrote anything")
-    message: str = Field(description="what happened, in one sentence for the person importing")
-    rows: int
-    ok: int
-    errors: int
-    skipped: int
     areas_set: int = Field(description="household areas written (0 on a dry run)")
     areas_to_set: int = Field(description="household areas a real run writes: new + changed")
     new: int = Field(description="of those, households that have no area yet")

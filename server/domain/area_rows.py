@@ -6,11 +6,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
 
-from server.domain.registry_rows import COLUMNS, Issue, parse_area
+from schemas.registry import AreaChange
+from server.domain.registry_rows import (
+    COLUMNS,
+    REGISTERED,
+    Issue,
+    address_label,
+    cell_reader,
+    parse_area,
+)
 
-DEFAULT_SOURCE = "登记"
+DEFAULT_SOURCE = REGISTERED
 SOURCE_MAX = 32
 COLUMNS_AREA: dict[str, tuple[str, ...]] = {
     "estate": COLUMNS["estate"],
@@ -21,7 +28,6 @@ COLUMNS_AREA: dict[str, tuple[str, ...]] = {
     "source": ("来源", "source"),
 }
 REQUIRED_AREA = ("estate", "building", "room", "area")
-Change = Literal["new", "changed", "unchanged"]
 
 
 @dataclass
@@ -37,15 +43,11 @@ class AreaRow:
 
     @property
     def label(self) -> str:
-        unit = f"{self.unit}单元" if self.unit else ""
-        return f"{self.estate} {self.building} {unit}{self.room}".strip()
+        return address_label(self.estate, self.building, self.unit, self.room)
 
 
 def parse_area_row(number: int, cells: list[str], columns: Mapping[str, int]) -> AreaRow:
-    def get(col: str) -> str:
-        pos = columns.get(col)
-        return cells[pos].strip() if pos is not None and pos < len(cells) else ""
-
+    get = cell_reader(cells, columns)
     row = AreaRow(
         number, estate=get("estate"), building=get("building"), unit=get("unit"), room=get("room")
     )
@@ -66,7 +68,7 @@ def parse_area_row(number: int, cells: list[str], columns: Mapping[str, int]) ->
 
 def area_change(
     on_record: tuple[Decimal, str] | None, area: Decimal, source: str | None
-) -> tuple[Change, str]:
+) -> tuple[AreaChange, str]:
     """What giving a household ``area`` does: "new", "changed" or "unchanged", and the
     source it keeps. A sheet that does not name its source leaves an equal area's source
     alone, so a 登记 sheet does not relabel areas taken from the 产证."""

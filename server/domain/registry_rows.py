@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -45,7 +45,7 @@ EXPORT_HEADERS = (
     "面积",  # last, so sheets laid out before it keep their columns
 )
 GROUP_SPLIT = re.compile(r"[、,，;；/\s]+")
-MAX_AREA = FLAT_AREA_MAX
+REGISTERED = "登记"  # the source of an area that came in with a registry sheet
 CENT = Decimal("0.01")
 # After NFKC "㎡" and "m²" both read "m2", and full-width digits and points are plain.
 _AREA = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?:m2|平方米|平米)?$", re.IGNORECASE)
@@ -81,8 +81,23 @@ class Row:
 
     @property
     def label(self) -> str:
-        unit = f"{self.unit}单元" if self.unit else ""
-        return f"{self.estate} {self.building} {unit}{self.room}".strip()
+        return address_label(self.estate, self.building, self.unit, self.room)
+
+
+def address_label(estate: str, building: str, unit: str, room: str) -> str:
+    """A household's address as the secretary writes it: 华发小区 5号楼 2单元301."""
+    shown_unit = f"{unit}单元" if unit else ""
+    return f"{estate} {building} {shown_unit}{room}".strip()
+
+
+def cell_reader(cells: list[str], columns: Mapping[str, int]) -> Callable[[str], str]:
+    """The trimmed text of a row's cell by column name; "" where the sheet has none."""
+
+    def get(col: str) -> str:
+        pos = columns.get(col)
+        return cells[pos].strip() if pos is not None and pos < len(cells) else ""
+
+    return get
 
 
 def map_headers(
@@ -127,8 +142,8 @@ def parse_area(text: str) -> tuple[Decimal | None, Issue | None]:
         return None, _bad_area(f"area {text!r} must be more than 0 m²")
     if value != value.quantize(CENT):
         return None, _bad_area(f"area {text!r} has more than 2 decimals")
-    if value > MAX_AREA:
-        return None, _bad_area(f"area {text!r} is over {MAX_AREA:,} m²")
+    if value > FLAT_AREA_MAX:
+        return None, _bad_area(f"area {text!r} is over {FLAT_AREA_MAX:,} m²")
     return value.quantize(CENT), None
 
 
@@ -140,11 +155,7 @@ def parse_row(
     number: int, cells: list[str], columns: dict[str, int], groups: dict[str, str], today: date
 ) -> Row:
     """Read one row. ``groups`` maps every accepted spelling (code or name) to a code."""
-
-    def get(col: str) -> str:
-        pos = columns.get(col)
-        return cells[pos].strip() if pos is not None and pos < len(cells) else ""
-
+    get = cell_reader(cells, columns)
     row = Row(
         number,
         estate=get("estate"),

@@ -19,7 +19,6 @@ from schemas.reports import PHOTO_FORMATS, PHOTO_MAX_BYTES
 from server.domain.errors import Invalid, NotFound, PayloadTooLarge, UnsupportedMedia
 from server.models.reports import Photo
 
-MAX_BYTES = PHOTO_MAX_BYTES
 # What a phone photo needs: 12 MP (4032 x 3024) is what phones save by default, 16 MP
 # leaves room for larger sensors; panoramas fit within the side. A decoded 16 MP picture
 # takes ~64 MB (RGBA), so each process decodes at most DECODE_SLOTS at once and queues
@@ -28,7 +27,6 @@ MAX_PIXELS = 16_000_000
 MAX_SIDE = 8_192
 DECODE_SLOTS = 2
 _decoders = ThreadPoolExecutor(DECODE_SLOTS, thread_name_prefix="photo-decode")
-FORMATS = PHOTO_FORMATS
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +47,14 @@ def _too_many_pixels() -> PayloadTooLarge:
 
 def _clean(raw: bytes) -> Clean:
     """Open, verify and re-encode: what comes out has no EXIF, GPS or trailing payload."""
-    if len(raw) > MAX_BYTES:
-        raise PayloadTooLarge(f"a photo may be at most {MAX_BYTES // (1024 * 1024)} MB")
+    if len(raw) > PHOTO_MAX_BYTES:
+        raise PayloadTooLarge(f"a photo may be at most {PHOTO_MAX_BYTES // (1024 * 1024)} MB")
     if not raw:
         raise Invalid("the photo is empty", code="empty_file")
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             fmt = probe.format or ""
-            if fmt not in FORMATS:
+            if fmt not in PHOTO_FORMATS:
                 raise UnsupportedMedia("photos must be JPEG, PNG or WebP")
             if probe.width * probe.height > MAX_PIXELS or max(probe.size) > MAX_SIDE:
                 raise _too_many_pixels()
@@ -72,7 +70,7 @@ def _clean(raw: bytes) -> Clean:
                 upright.save(out, "PNG", optimize=True)
             else:
                 upright.save(out, "WEBP", quality=88)
-            return Clean(out.getvalue(), FORMATS[fmt], upright.width, upright.height)
+            return Clean(out.getvalue(), PHOTO_FORMATS[fmt], upright.width, upright.height)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
         if isinstance(exc, Image.DecompressionBombError):
             raise _too_many_pixels() from None

@@ -12,14 +12,13 @@ from decimal import Decimal
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from schemas.registry import AreaImportReport, AreaImportRow, ImportIssue
+from schemas.registry import AreaChange, AreaImportReport, AreaImportRow, ImportIssue
 from server.auth.principal import Principal
 from server.auth.scope import community_in_scope
 from server.domain.area_rows import (
     COLUMNS_AREA,
     REQUIRED_AREA,
     AreaRow,
-    Change,
     area_change,
     parse_area_row,
 )
@@ -30,7 +29,6 @@ from server.models.visits import HouseholdArea
 from server.services.audit import audit
 from server.services.visits.sheets import check_upload, read_sheet
 
-MAX_ROWS = 20_000
 HELD = ImportIssue(
     field=None, code="household_has_errors", message="another row names this household too"
 )
@@ -55,7 +53,7 @@ async def import_areas(
     check_upload(data, max_bytes)
     c = await community_in_scope(p, community_id)
     columns, numbered = await read_sheet(
-        data, content_type, max_rows=MAX_ROWS, columns=COLUMNS_AREA, required=REQUIRED_AREA
+        data, content_type, columns=COLUMNS_AREA, required=REQUIRED_AREA
     )
     rows = [parse_area_row(n, cells, columns) for n, cells in numbered]
     found = await _find_households(c.id, rows)
@@ -153,6 +151,7 @@ def _settle(
     """A household named twice is held back: which of its rows is right is for the
     secretary to say."""
     first: dict[int, int] = {}
+    named_twice: set[int] = set()
     for row in rows:
         hid = found.get(row.number)
         if hid is None:
@@ -160,18 +159,16 @@ def _settle(
         if hid in first:
             said = f"row {first[hid]} already names this household"
             row.issues.append(Issue(None, "duplicate_row", said))
+            named_twice.add(hid)
         else:
             first[hid] = row.number
-    named_twice = {
-        found[r.number] for r in rows if any(i.code == "duplicate_row" for i in r.issues)
-    }
     results: list[AreaImportRow] = []
     wanted: list[Wanted] = []
     for row in rows:
         hid = found.get(row.number)
         before = on_record.get(hid) if hid is not None else None
         issues = [ImportIssue(field=i.field, code=i.code, message=i.message) for i in row.issues]
-        change: Change | None = None
+        change: AreaChange | None = None
         if issues or hid is None or row.area is None:
             status = "error"
         elif hid in named_twice:

@@ -19,6 +19,7 @@ from server.auth.scope import community_in_scope
 from server.domain.errors import Conflict
 from server.domain.registry_rows import (
     EXPORT_HEADERS,
+    REGISTERED,
     Issue,
     Row,
     parse_row,
@@ -29,9 +30,6 @@ from server.models.visits import HouseholdArea, HouseholdGroup, Member, VisitSch
 from server.services.audit import audit
 from server.services.visits.schedule import community_zone, known_groups, load_policy
 from server.services.visits.sheets import check_upload, read_sheet
-
-MAX_ROWS = 20_000
-REGISTERED = "登记"  # the source of an area that came in with the registry
 
 
 async def import_registry(
@@ -45,7 +43,7 @@ async def import_registry(
 ) -> ImportReport:
     check_upload(data, max_bytes)
     c = await community_in_scope(p, community_id)
-    columns, numbered = await read_sheet(data, content_type, max_rows=MAX_ROWS)
+    columns, numbered = await read_sheet(data, content_type)
     groups = await known_groups(c.id)
     spellings = {code: code for code in groups} | {name: code for code, (name, _) in groups.items()}
     zone = await community_zone(c.id)

@@ -14,6 +14,9 @@ from server.domain.registry_rows import cell_text, map_headers
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# The rows one registry sheet may have: a large community, one row per person.
+MAX_ROWS = 20_000
+
 
 def _read_csv(data: bytes) -> list[list[str]]:
     # Excel in China saves CSV as GB18030 unless told otherwise; UTF-8 (with BOM) otherwise.
@@ -62,7 +65,7 @@ async def read_sheet(
     data: bytes,
     content_type: str,
     *,
-    max_rows: int,
+    max_rows: int = MAX_ROWS,
     columns: Mapping[str, Collection[str]] | None = None,
     required: Iterable[str] | None = None,
 ) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
