@@ -11,7 +11,7 @@ import httpx
 from rich.console import Console
 
 from tests.support.factories import PASSWORD, auth
-from tests.support.governance import make_block
+from tests.support.governance import Block, make_block
 from tests.tui.conftest import LiveServer
 from tests.tui.pilot import settled, sign_in, until
 from tui.app import LinliApp
@@ -28,25 +28,27 @@ def shown(widget) -> str:  # type: ignore[no-untyped-def]
     return console.export_text()
 
 
+async def propose_lift(http: httpx.AsyncClient, live_server: LiveServer, block: Block) -> int:
+    """The block's first household proposes a lift for its building; the project's id."""
+    body = {
+        "kind": "lift",
+        "title": "8号楼加装电梯",
+        "building_id": block.building.id,
+        "coordinator_household_id": block.households[0].id,
+    }
+    headers = auth(live_server.app, block.residents[0])
+    r = await http.post("/api/v1/governance/projects", json=body, headers=headers)
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
 async def test_secretary_approves_follows_a_vote_and_closes_it(
     live_server: LiveServer, token_file: Path
 ) -> None:
     world = live_server.world
     block = await make_block(world, ["60", "60", "60"])
     async with httpx.AsyncClient(base_url=live_server.url) as http:
-        body = {
-            "kind": "lift",
-            "title": "8号楼加装电梯",
-            "building_id": block.building.id,
-            "coordinator_household_id": block.households[0].id,
-        }
-        r = await http.post(
-            "/api/v1/governance/projects",
-            json=body,
-            headers=auth(live_server.app, block.residents[0]),
-        )
-        assert r.status_code == 201, r.text
-        pid = r.json()["id"]
+        pid = await propose_lift(http, live_server, block)
 
         app = LinliApp(LinliClient(live_server.url, TokenStore(token_file)), live=False)
         async with app.run_test(size=(120, 40)) as pilot:
@@ -128,16 +130,8 @@ async def test_a_worker_is_not_offered_approve(live_server: LiveServer, token_fi
     world = live_server.world
     block = await make_block(world, ["60", "60", "60"])
     async with httpx.AsyncClient(base_url=live_server.url) as http:
-        body = {
-            "kind": "lift",
-            "title": "8号楼加装电梯",
-            "building_id": block.building.id,
-            "coordinator_household_id": block.households[0].id,
-        }
+        pid = await propose_lift(http, live_server, block)
         headers = auth(live_server.app, block.residents[0])
-        r = await http.post("/api/v1/governance/projects", json=body, headers=headers)
-        assert r.status_code == 201, r.text
-        pid = r.json()["id"]
         app = LinliApp(LinliClient(live_server.url, TokenStore(token_file)), live=False)
         async with app.run_test(size=(120, 40)) as pilot:
             await sign_in(pilot, world.staff["worker"].username, PASSWORD)
